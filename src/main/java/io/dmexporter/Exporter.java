@@ -41,7 +41,9 @@ public final class Exporter implements AutoCloseable {
     JvmMetrics.builder().register(registry);
     ObjectMapper json = new ObjectMapper()
         .registerModule(new JavaTimeModule())
-        .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
+        .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
+        // Enums read as DM and the metrics name them: "Running", "subtask_error", "timeout".
+        .enable(SerializationFeature.WRITE_ENUMS_USING_TO_STRING);
     Routes routes = new Routes(settings.telemetryPath(), registry, poller::current,
         new Routes.StatusJson(json, clock, settings.poll().staleAfter()), build.version());
     HostPort listen = settings.listen();

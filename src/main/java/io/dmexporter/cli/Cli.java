@@ -37,19 +37,34 @@ public final class Cli {
   /** Runs {@code args}; a {@code --config.file} supplies defaults that flags override. */
   public static int run(String[] args, Object command, PrintWriter out, PrintWriter err) {
     CommandLine cl = commandLine(command, out, err);
-    String file = configFileArgument(args);
-    if (file != null) {
-      Map<String, String> values;
-      try {
-        values = ConfigFile.load(Path.of(file), keys(cl));
-      } catch (ConfigFile.ConfigException | java.nio.file.InvalidPathException e) {
-        err.println("dm-exporter: " + e.getMessage());
-        err.flush();
-        return USAGE;
-      }
-      cl.setDefaultValueProvider(arg -> arg instanceof OptionSpec o ? values.get(o.longestName().substring(2)) : null);
+    String problem = applyConfigFile(cl, args);
+    if (problem != null) {
+      err.println("dm-exporter: " + problem);
+      err.flush();
+      return USAGE;
     }
     return cl.execute(args);
+  }
+
+  /**
+   * Makes the YAML file named by {@code --config.file} (if any) the source of defaults; returns
+   * what is wrong with the file, or null.
+   */
+  static String applyConfigFile(CommandLine cl, String[] args) {
+    String file = configFileArgument(args);
+    if (file == null) {
+      return null;
+    }
+    Map<String, String> values;
+    try {
+      values = ConfigFile.load(Path.of(file), keys(cl));
+    } catch (ConfigFile.ConfigException e) {
+      return e.getMessage();
+    } catch (java.nio.file.InvalidPathException e) {
+      return "config file path " + file + " is invalid: " + e.getReason();
+    }
+    cl.setDefaultValueProvider(arg -> arg instanceof OptionSpec o ? values.get(o.longestName().substring(2)) : null);
+    return null;
   }
 
   private static Set<String> keys(CommandLine cl) {

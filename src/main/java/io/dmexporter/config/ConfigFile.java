@@ -46,7 +46,11 @@ public final class ConfigFile {
       root = new ObjectMapper(new YAMLFactory()).readTree(text);
     } catch (JsonProcessingException e) {
       String where = e.getLocation() == null ? "" : " at line " + e.getLocation().getLineNr();
-      throw new ConfigException("config file " + file + " is not valid YAML" + where + ": " + e.getOriginalMessage());
+      // The parser's message spans lines with an excerpt of the file; one line is enough here.
+      String why = e.getOriginalMessage().lines().map(String::strip)
+          .filter(l -> !l.isEmpty() && !l.startsWith("in 'reader'") && !l.equals("^"))
+          .reduce((a, b) -> a + "; " + b).orElse("syntax error");
+      throw new ConfigException("config file " + file + " is not valid YAML" + where + ": " + why);
     }
     Map<String, String> values = new LinkedHashMap<>();
     if (root == null || root.isMissingNode() || root.isNull()) {

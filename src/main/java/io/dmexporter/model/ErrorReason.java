@@ -21,4 +21,9 @@ public enum ErrorReason {
   public String label() {
     return label;
   }
+
+  @Override
+  public String toString() {
+    return label;
+  }
 }

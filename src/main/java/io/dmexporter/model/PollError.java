@@ -17,4 +17,9 @@ public enum PollError {
   public String label() {
     return label;
   }
+
+  @Override
+  public String toString() {
+    return label;
+  }
 }

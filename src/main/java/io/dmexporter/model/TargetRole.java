@@ -14,4 +14,9 @@ public enum TargetRole {
   public String label() {
     return label;
   }
+
+  @Override
+  public String toString() {
+    return label;
+  }
 }

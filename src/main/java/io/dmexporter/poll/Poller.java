@@ -173,6 +173,9 @@ public final class Poller implements AutoCloseable {
 
       awaitAll(members);
       awaitAll(workerCalls.values());
+      if (masterCall != null) {
+        awaitAll(List.of(masterCall));
+      }
       members.forEach(f -> addCall(TargetRole.MASTER, f.join()));
       Map<String, WorkerMember> queried = workers;
       workerCalls.forEach((address, f) -> readWorker(queried.get(address), f.join()));
