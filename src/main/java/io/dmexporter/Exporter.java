@@ -6,13 +6,13 @@ import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import io.dmexporter.config.HostPort;
 import io.dmexporter.dm.ChannelPool;
 import io.dmexporter.dm.DmClient;
+import io.dmexporter.dm.TlsSettings;
 import io.dmexporter.metrics.DmCollector;
 import io.dmexporter.metrics.ExporterCollector;
 import io.dmexporter.poll.PollSettings;
 import io.dmexporter.poll.Poller;
 import io.dmexporter.web.Routes;
 import io.dmexporter.web.WebServer;
-import io.grpc.InsecureChannelCredentials;
 import io.prometheus.metrics.instrumentation.jvm.JvmMetrics;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.net.InetSocketAddress;
@@ -20,8 +20,13 @@ import java.time.Clock;
 
 /** The running exporter: poller, collectors and web server wired together. */
 public final class Exporter implements AutoCloseable {
-  /** Where to listen and what to poll. */
-  public record Settings(PollSettings poll, HostPort listen, String telemetryPath) {}
+  /** Where to listen, what to poll and how to reach it. */
+  public record Settings(PollSettings poll, HostPort listen, String telemetryPath, TlsSettings tls) {
+    /** Plaintext DM endpoints. */
+    public Settings(PollSettings poll, HostPort listen, String telemetryPath) {
+      this(poll, listen, telemetryPath, TlsSettings.NONE);
+    }
+  }
 
   private final Poller poller;
   private final WebServer web;
@@ -34,7 +39,8 @@ public final class Exporter implements AutoCloseable {
   /** Starts listening, then polling; throws if the listen address cannot be bound. */
   public static Exporter start(Settings settings, Clock clock) throws Exception {
     BuildInfo build = BuildInfo.load();
-    Poller poller = new Poller(settings.poll(), new DmClient(new ChannelPool(InsecureChannelCredentials.create())), clock);
+    ChannelPool channels = new ChannelPool(settings.tls().credentials(), settings.tls().serverName());
+    Poller poller = new Poller(settings.poll(), new DmClient(channels), clock);
     PrometheusRegistry registry = new PrometheusRegistry();
     registry.register(new DmCollector(poller::current, clock, settings.poll().staleAfter()));
     registry.register(new ExporterCollector(poller::current, build.version(), build.revision()));

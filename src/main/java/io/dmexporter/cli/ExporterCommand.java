@@ -4,6 +4,7 @@ import io.dmexporter.BuildInfo;
 import io.dmexporter.Exporter;
 import io.dmexporter.config.Durations;
 import io.dmexporter.config.HostPort;
+import io.dmexporter.dm.TlsSettings;
 import io.dmexporter.poll.PollSettings;
 import io.dmexporter.poll.PollSettings.QueryMode;
 import java.nio.file.Path;
@@ -60,6 +61,22 @@ public final class ExporterCommand implements Callable<Integer> {
           + "master: ask the DM-master leader's QueryStatus. Default: ${DEFAULT-VALUE}.")
   Mode queryMode;
 
+  @Option(names = "--dm.tls.ca-file", paramLabel = "FILE",
+      description = "PEM CA certificate to verify DM endpoints with; enables TLS (DM's ssl-ca).")
+  Path tlsCaFile;
+
+  @Option(names = "--dm.tls.cert-file", paramLabel = "FILE",
+      description = "PEM client certificate for DM's mutual TLS (DM's ssl-cert); needs --dm.tls.key-file.")
+  Path tlsCertFile;
+
+  @Option(names = "--dm.tls.key-file", paramLabel = "FILE",
+      description = "PEM (PKCS#8) private key of --dm.tls.cert-file (DM's ssl-key).")
+  Path tlsKeyFile;
+
+  @Option(names = "--dm.tls.server-name", paramLabel = "NAME",
+      description = "Name to expect in DM's certificates instead of each endpoint's host.")
+  String tlsServerName;
+
   @Option(names = "--poll.interval", paramLabel = "DURATION", defaultValue = "15s",
       converter = DurationConverter.class, description = "How often to poll DM. Default: ${DEFAULT-VALUE}.")
   Duration pollInterval;
@@ -90,7 +107,7 @@ public final class ExporterCommand implements Callable<Integer> {
     try {
       exporter = Exporter.start(settings, Clock.systemUTC());
     } catch (java.io.IOException e) {
-      System.err.println("dm-exporter: cannot listen on " + listenAddress + ": " + e.getMessage());
+      System.err.println("dm-exporter: cannot start: " + e.getMessage());
       return 1;
     }
     log.info("dm-exporter {} listening on {} (metrics at {}), polling {} every {}",
@@ -132,7 +149,24 @@ public final class ExporterCommand implements Callable<Integer> {
     }
     QueryMode mode = !workers.isEmpty() ? QueryMode.STATIC
         : queryMode == Mode.master ? QueryMode.MASTER : QueryMode.WORKERS;
-    return new Exporter.Settings(new PollSettings(mode, masters, workers, pollInterval, pollTimeout), listen, telemetryPath);
+    return new Exporter.Settings(new PollSettings(mode, masters, workers, pollInterval, pollTimeout), listen, telemetryPath,
+        tls());
+  }
+
+  private TlsSettings tls() {
+    if ((tlsCertFile == null) != (tlsKeyFile == null)) {
+      throw usage("--dm.tls.cert-file and --dm.tls.key-file go together");
+    }
+    if (tlsServerName != null && tlsCaFile == null && tlsCertFile == null) {
+      throw usage("--dm.tls.server-name needs --dm.tls.ca-file");
+    }
+    TlsSettings tls = new TlsSettings(tlsCaFile, tlsCertFile, tlsKeyFile, tlsServerName);
+    try {
+      tls.credentials();
+    } catch (java.io.IOException | IllegalArgumentException e) {
+      throw usage("invalid TLS settings: " + e.getMessage());
+    }
+    return tls;
   }
 
   private List<String> endpoints(String option, List<String> values) {

@@ -14,17 +14,25 @@ public final class ChannelPool implements AutoCloseable {
   static final int MAX_MESSAGE_BYTES = 64 * 1024 * 1024;
 
   private final ChannelCredentials credentials;
+  private final String authority;
   private final Map<String, ManagedChannel> channels = new ConcurrentHashMap<>();
 
-  public ChannelPool(ChannelCredentials credentials) {
+  /** {@code authority}, when not null, is the name TLS expects in every endpoint's certificate. */
+  public ChannelPool(ChannelCredentials credentials, String authority) {
     this.credentials = credentials;
+    this.authority = authority;
   }
 
   ManagedChannel get(String address) {
-    return channels.computeIfAbsent(address, a -> Grpc.newChannelBuilder(a, credentials)
-        .maxInboundMessageSize(MAX_MESSAGE_BYTES)
-        .userAgent("dm-exporter")
-        .build());
+    return channels.computeIfAbsent(address, a -> {
+      var builder = Grpc.newChannelBuilder(a, credentials)
+          .maxInboundMessageSize(MAX_MESSAGE_BYTES)
+          .userAgent("dm-exporter");
+      if (authority != null) {
+        builder.overrideAuthority(authority);
+      }
+      return builder.build();
+    });
   }
 
   void resetBackoff(String address) {

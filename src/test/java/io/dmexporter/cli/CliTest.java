@@ -56,6 +56,10 @@ class CliTest {
       --dm.master-address=a:8261 --web.telemetry-path=metrics       | --web.telemetry-path must start with /
       --dm.master-address=a:8261 --log.level=loud                   | '--log.level'
       --dm.master-address=a:8261 --config.file=/does/not/exist.yml  | config file /does/not/exist.yml does not exist
+      --dm.master-address=a:8261 --dm.tls.cert-file=/etc/hostname   | --dm.tls.cert-file and --dm.tls.key-file go together
+      --dm.master-address=a:8261 --dm.tls.ca-file=/no/ca.pem        | invalid TLS settings: cannot read /no/ca.pem
+      --dm.master-address=a:8261 --dm.tls.ca-file=/etc/hostname     | /etc/hostname is not a PEM certificate
+      --dm.master-address=a:8261 --dm.tls.server-name=dm            | --dm.tls.server-name needs --dm.tls.ca-file
       """)
   void badInputExitsWithTwoAndOneLine(String args, String expected) {
     assertUsageError(run(args.trim().split("\\s+")), expected);

@@ -38,16 +38,23 @@ public final class FakeDm implements AutoCloseable {
   private final List<StreamObserver<?>> hung = new CopyOnWriteArrayList<>();
   private final Server server;
 
-  private FakeDm() throws IOException {
-    server = NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0))
+  private FakeDm(java.io.File cert, java.io.File key) throws IOException {
+    NettyServerBuilder b = NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0))
         .addService(new Master())
-        .addService(new Worker())
-        .build()
-        .start();
+        .addService(new Worker());
+    if (cert != null) {
+      b.useTransportSecurity(cert, key);
+    }
+    server = b.build().start();
   }
 
   public static FakeDm start() throws IOException {
-    return new FakeDm();
+    return new FakeDm(null, null);
+  }
+
+  /** A fake that speaks TLS with this PEM certificate chain and PKCS#8 key. */
+  public static FakeDm startTls(java.nio.file.Path cert, java.nio.file.Path key) throws IOException {
+    return new FakeDm(cert.toFile(), key.toFile());
   }
 
   public String address() {
