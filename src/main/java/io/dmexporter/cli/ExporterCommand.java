@@ -81,10 +81,13 @@ public final class ExporterCommand implements Callable<Integer> {
       converter = DurationConverter.class, description = "How often to poll DM. Default: ${DEFAULT-VALUE}.")
   Duration pollInterval;
 
-  @Option(names = "--poll.timeout", paramLabel = "DURATION", defaultValue = "5s",
-      converter = DurationConverter.class,
-      description = "Deadline of a whole poll cycle; a hung endpoint never holds it longer. Default: ${DEFAULT-VALUE}.")
+  @Option(names = "--poll.timeout", paramLabel = "DURATION", converter = DurationConverter.class,
+      description = "Deadline of a whole poll cycle; a hung endpoint never holds it longer. "
+          + "Default: 5s, or the interval when that is shorter.")
   Duration pollTimeout;
+
+  /** The timeout when none is given: long enough for a loaded DM, never longer than a cycle. */
+  static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(5);
 
   @Option(names = "--web.listen-address", paramLabel = "[HOST]:PORT", defaultValue = ":9263",
       description = "Address to serve metrics on. Default: ${DEFAULT-VALUE}.")
@@ -133,7 +136,9 @@ public final class ExporterCommand implements Callable<Integer> {
     if (pollInterval.isZero()) {
       throw usage("--poll.interval must be greater than 0");
     }
-    if (pollTimeout.isZero() || pollTimeout.compareTo(pollInterval) > 0) {
+    Duration timeout = pollTimeout != null ? pollTimeout
+        : DEFAULT_TIMEOUT.compareTo(pollInterval) < 0 ? DEFAULT_TIMEOUT : pollInterval;
+    if (timeout.isZero() || timeout.compareTo(pollInterval) > 0) {
       throw usage("--poll.timeout must be greater than 0 and at most --poll.interval ("
           + Durations.format(pollInterval) + ")");
     }
@@ -149,7 +154,7 @@ public final class ExporterCommand implements Callable<Integer> {
     }
     QueryMode mode = !workers.isEmpty() ? QueryMode.STATIC
         : queryMode == Mode.master ? QueryMode.MASTER : QueryMode.WORKERS;
-    return new Exporter.Settings(new PollSettings(mode, masters, workers, pollInterval, pollTimeout), listen, telemetryPath,
+    return new Exporter.Settings(new PollSettings(mode, masters, workers, pollInterval, timeout), listen, telemetryPath,
         tls());
   }
 

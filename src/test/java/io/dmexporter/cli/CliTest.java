@@ -127,6 +127,14 @@ class CliTest {
   }
 
   @Test
+  void defaultTimeoutNeverExceedsAShortInterval() {
+    ExporterCommand cmd = new ExporterCommand();
+    CommandLine cl = Cli.commandLine(cmd, new PrintWriter(new StringWriter()), new PrintWriter(new StringWriter()));
+    cl.parseArgs("--dm.master-address=dm-master:8261", "--poll.interval=1s");
+    assertEquals(Duration.ofSeconds(1), cmd.settings().poll().timeout());
+  }
+
+  @Test
   void helpAndVersionExitZero() {
     Result help = run("--help");
     assertEquals(0, help.code());
