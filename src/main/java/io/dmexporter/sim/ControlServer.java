@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import io.dmexporter.config.Durations;
 import io.dmexporter.dm.pb.Stage;
 import java.io.IOException;
 import java.io.OutputStream;

@@ -1,5 +1,6 @@
 package io.dmexporter.sim;
 
+import io.dmexporter.config.Durations;
 import java.time.Duration;
 import java.util.Locale;
 

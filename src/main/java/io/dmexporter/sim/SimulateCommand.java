@@ -1,5 +1,6 @@
 package io.dmexporter.sim;
 
+import io.dmexporter.config.Durations;
 import io.dmexporter.dm.pb.UnitType;
 import java.io.PrintWriter;
 import java.time.Duration;

@@ -114,7 +114,7 @@ class ControlServerTest {
       "POST|/api/v1/sources|{}|400|missing field \"id\"",
       "POST|/api/v1/sources|{\"id\":\"s\",\"relay\":\"yes\"}|400|must be true or false",
       "PUT|/api/v1/faults/WORKER|{\"kind\":\"explode\"}|400|unknown fault kind",
-      "PUT|/api/v1/faults/WORKER|{\"kind\":\"delay\",\"delay\":\"soon\"}|400|invalid duration",
+      "PUT|/api/v1/faults/WORKER|{\"kind\":\"delay\",\"delay\":\"soon\"}|400|is not a duration",
       "PUT|/api/v1/faults/127.0.0.1:1|{\"kind\":\"hang\"}|404|no master or worker listens",
       "POST|/api/v1/tasks/nope/sources/mysql-replica-01/resume||404|no task named 'nope'",
       "POST|/api/v1/tasks/t/sources/mysql-replica-01/explode||404|unknown subtask action",
@@ -123,7 +123,7 @@ class ControlServerTest {
       "GET|/api/v1/tasks||405|use POST",
       "POST|/api/v1/tasks/t/sources/mysql-replica-01/resume||409|cannot resume-task",
       "POST|/api/v1/workers/worker1/bind|{\"source\":\"mysql-replica-01\"}|409|is bound",
-      "POST|/api/v1/clock/advance|{\"duration\":\"-1s\"}|400|invalid duration",
+      "POST|/api/v1/clock/advance|{\"duration\":\"-1s\"}|400|is not a duration",
       "POST|/api/v1/sources/mysql-replica-01/relay|{\"stage\":\"Sleeping\"}|400|unknown relay stage",
   })
   void badRequestsGetAClearError(String method, String path, String body, int status, String message)
