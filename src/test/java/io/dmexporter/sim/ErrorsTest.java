@@ -76,7 +76,7 @@ class ErrorsTest {
   @Test
   void nonResumableErrorWaitsForTheOperator() {
     try (TestCluster tc = TestCluster.oneSubtask(TaskMode.ALL, false)) {
-      for (int i = 0; i < 120 && !(tc.subtask().getUnit() == UnitType.Load && tc.subtask().getLoad().getFinishedBytes() > 0); i++) {
+      for (int i = 0; i < 120 && !loading(tc.subtask()); i++) {
         tc.advanceSeconds(5);
       }
       assertEquals(UnitType.Load, tc.subtask().getUnit());
@@ -92,6 +92,10 @@ class ErrorsTest {
       tc.advanceSeconds(5);
       assertTrue(tc.subtask().getLoad().getFinishedBytes() > loaded);
     }
+  }
+
+  private static boolean loading(SubTaskStatus s) {
+    return s.getUnit() == UnitType.Load && s.getLoad().getFinishedBytes() > 0;
   }
 
   @Test
