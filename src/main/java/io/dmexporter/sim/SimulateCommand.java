@@ -30,9 +30,9 @@ public final class SimulateCommand implements Callable<Integer> {
       description = "DM-master endpoints (default: ${DEFAULT-VALUE})")
   int masters;
 
-  @Option(names = "--latency", paramLabel = "DURATION", defaultValue = "0s", converter = DurationConverter.class,
+  @Option(names = "--latency", paramLabel = "DURATION", defaultValue = "0s",
       description = "added to every answer, e.g. 20ms (default: ${DEFAULT-VALUE})")
-  Duration latency;
+  String latency;
 
   @Option(names = "--relay", description = "enable relay log on every source")
   boolean relay;
@@ -51,18 +51,6 @@ public final class SimulateCommand implements Callable<Integer> {
   @Spec
   CommandSpec spec;
 
-  /** Converts Prometheus-style durations for picocli, with a clear message on bad input. */
-  static final class DurationConverter implements CommandLine.ITypeConverter<Duration> {
-    @Override
-    public Duration convert(String value) {
-      try {
-        return Durations.parse(value);
-      } catch (IllegalArgumentException e) {
-        throw new CommandLine.TypeConversionException(e.getMessage());
-      }
-    }
-  }
-
   @Override
   public Integer call() throws InterruptedException {
     Simulator sim = start(spec.commandLine().getOut());
@@ -78,10 +66,16 @@ public final class SimulateCommand implements Callable<Integer> {
   /** Starts the simulator and prints the ready banner and the addresses. */
   Simulator start(PrintWriter out) {
     long began = System.nanoTime();
+    Duration extra;
+    try {
+      extra = Durations.parse(latency);
+    } catch (IllegalArgumentException e) {
+      throw new CommandLine.ParameterException(spec.commandLine(), "--latency: " + e.getMessage());
+    }
     Simulator sim;
     try {
       sim = Simulator.start(SimulatorOptions.builder().masters(masters).workers(workers)
-          .subtasksPerWorker(subtasksPerWorker).relay(relay).latency(latency).seed(seed)
+          .subtasksPerWorker(subtasksPerWorker).relay(relay).latency(extra).seed(seed)
           .initialUnit(unit(initialUnit)).controlAddress(controlAddress).build());
     } catch (IllegalArgumentException e) {
       throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());

@@ -41,7 +41,7 @@ class SimulateCommandTest {
 
   @ParameterizedTest(name = "{0}")
   @CsvSource(delimiter = '|', value = {
-      "--latency soon|is not a duration",
+      "--latency soon|--latency: 'soon' is not a duration",
       "--workers -1|must not be negative",
       "--masters 0|masters must be at least 1",
       "--initial-unit Relay|--initial-unit must be Check, Dump, Load or Sync",
