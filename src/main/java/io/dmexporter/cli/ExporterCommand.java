@@ -1,0 +1,211 @@
+package io.dmexporter.cli;
+
+import io.dmexporter.BuildInfo;
+import io.dmexporter.Exporter;
+import io.dmexporter.config.Durations;
+import io.dmexporter.config.HostPort;
+import io.dmexporter.poll.PollSettings;
+import io.dmexporter.poll.PollSettings.QueryMode;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/** The {@code dm-exporter} command: flags, validation, and running the exporter until stopped. */
+@Command(
+    name = "dm-exporter",
+    mixinStandardHelpOptions = true,
+    versionProvider = ExporterCommand.Version.class,
+    sortOptions = false,
+    usageHelpAutoWidth = true,
+    description = {
+      "Prometheus exporter for TiDB Data Migration (DM): polls DM-master and DM-workers over "
+          + "gRPC and serves what query-status knows as metrics.",
+      "",
+      "Every flag can also be set in the YAML file of --config.file (key = flag name without "
+          + "dashes); flags given on the command line win.",
+      ""
+    })
+public final class ExporterCommand implements Callable<Integer> {
+  /** Query modes as users type them. */
+  enum Mode { workers, master }
+
+  /** Log levels as users type them. */
+  enum Level { debug, info, warn, error }
+
+  @Spec CommandSpec spec;
+
+  @Option(names = "--config.file", paramLabel = "FILE", description = "YAML file with flag values.")
+  Path configFile;
+
+  @Option(names = "--dm.master-address", paramLabel = "HOST:PORT", split = ",",
+      description = "DM-master endpoints (comma-separated or repeated); on failure of one, the next answers.")
+  List<String> masterAddresses = new ArrayList<>();
+
+  @Option(names = "--dm.worker-address", paramLabel = "HOST:PORT", split = ",",
+      description = "Static DM-worker endpoints, polled directly without a DM-master.")
+  List<String> workerAddresses = new ArrayList<>();
+
+  @Option(names = "--dm.query-mode", paramLabel = "MODE", defaultValue = "workers",
+      description = "workers: discover workers with ListMember and ask each (default); "
+          + "master: ask the DM-master leader's QueryStatus. Default: ${DEFAULT-VALUE}.")
+  Mode queryMode;
+
+  @Option(names = "--poll.interval", paramLabel = "DURATION", defaultValue = "15s",
+      converter = DurationConverter.class, description = "How often to poll DM. Default: ${DEFAULT-VALUE}.")
+  Duration pollInterval;
+
+  @Option(names = "--poll.timeout", paramLabel = "DURATION", defaultValue = "5s",
+      converter = DurationConverter.class,
+      description = "Deadline of a whole poll cycle; a hung endpoint never holds it longer. Default: ${DEFAULT-VALUE}.")
+  Duration pollTimeout;
+
+  @Option(names = "--web.listen-address", paramLabel = "[HOST]:PORT", defaultValue = ":9263",
+      description = "Address to serve metrics on. Default: ${DEFAULT-VALUE}.")
+  String listenAddress;
+
+  @Option(names = "--web.telemetry-path", paramLabel = "PATH", defaultValue = "/metrics",
+      description = "Path of the metrics endpoint. Default: ${DEFAULT-VALUE}.")
+  String telemetryPath;
+
+  @Option(names = "--log.level", paramLabel = "LEVEL", defaultValue = "info",
+      description = "debug, info, warn or error. Default: ${DEFAULT-VALUE}.")
+  Level logLevel;
+
+  @Override
+  public Integer call() throws Exception {
+    Exporter.Settings settings = settings();
+    Logging.configure(logLevel.name());
+    org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(ExporterCommand.class);
+    Exporter exporter;
+    try {
+      exporter = Exporter.start(settings, Clock.systemUTC());
+    } catch (java.io.IOException e) {
+      System.err.println("dm-exporter: cannot listen on " + listenAddress + ": " + e.getMessage());
+      return 1;
+    }
+    log.info("dm-exporter {} listening on {} (metrics at {}), polling {} every {}",
+        BuildInfo.load().version(), listenAddress, telemetryPath, describe(settings.poll()),
+        Durations.format(settings.poll().interval()));
+    awaitShutdown(exporter);
+    return 0;
+  }
+
+  /** Validates the flags into settings; user errors become {@link ParameterException}s (exit 2). */
+  Exporter.Settings settings() {
+    List<String> masters = endpoints("--dm.master-address", masterAddresses);
+    List<String> workers = endpoints("--dm.worker-address", workerAddresses);
+    if (masters.isEmpty() && workers.isEmpty()) {
+      throw usage("give --dm.master-address (DM-master) or --dm.worker-address (static DM-workers)");
+    }
+    if (!masters.isEmpty() && !workers.isEmpty()) {
+      throw usage("give either --dm.master-address or --dm.worker-address, not both");
+    }
+    if (!workers.isEmpty() && queryMode == Mode.master) {
+      throw usage("--dm.query-mode=master needs --dm.master-address");
+    }
+    if (pollInterval.isZero()) {
+      throw usage("--poll.interval must be greater than 0");
+    }
+    if (pollTimeout.isZero() || pollTimeout.compareTo(pollInterval) > 0) {
+      throw usage("--poll.timeout must be greater than 0 and at most --poll.interval ("
+          + Durations.format(pollInterval) + ")");
+    }
+    if (!telemetryPath.startsWith("/") || telemetryPath.equals("/") || telemetryPath.startsWith("/-/")
+        || telemetryPath.equals("/api/v1/status")) {
+      throw usage("--web.telemetry-path must start with / and not clash with /, /-/… or /api/v1/status");
+    }
+    HostPort listen;
+    try {
+      listen = HostPort.parseListen(listenAddress);
+    } catch (IllegalArgumentException e) {
+      throw usage("invalid value for option '--web.listen-address': " + e.getMessage());
+    }
+    QueryMode mode = !workers.isEmpty() ? QueryMode.STATIC
+        : queryMode == Mode.master ? QueryMode.MASTER : QueryMode.WORKERS;
+    return new Exporter.Settings(new PollSettings(mode, masters, workers, pollInterval, pollTimeout), listen, telemetryPath);
+  }
+
+  private List<String> endpoints(String option, List<String> values) {
+    List<String> out = new ArrayList<>();
+    for (String v : values) {
+      if (v.isBlank()) {
+        continue;
+      }
+      try {
+        String address = HostPort.parseEndpoint(v).toString();
+        if (!out.contains(address)) {
+          out.add(address);
+        }
+      } catch (IllegalArgumentException e) {
+        throw usage("invalid value for option '" + option + "': " + e.getMessage());
+      }
+    }
+    return out;
+  }
+
+  private ParameterException usage(String message) {
+    return new ParameterException(spec.commandLine(), message);
+  }
+
+  private static String describe(PollSettings p) {
+    return switch (p.mode()) {
+      case WORKERS -> "DM-workers discovered through DM-master " + String.join(",", p.masterAddresses());
+      case MASTER -> "DM-master " + String.join(",", p.masterAddresses()) + " (master query mode)";
+      case STATIC -> "DM-workers " + String.join(",", p.workerAddresses());
+    };
+  }
+
+  /** Blocks until the JVM is asked to stop, then stops the exporter cleanly. */
+  static void awaitShutdown(AutoCloseable... resources) throws InterruptedException {
+    CountDownLatch stopped = new CountDownLatch(1);
+    CountDownLatch closing = new CountDownLatch(1);
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      closing.countDown();
+      try {
+        stopped.await();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }, "shutdown"));
+    closing.await();
+    for (AutoCloseable r : resources) {
+      try {
+        r.close();
+      } catch (Exception e) {
+        // shutting down anyway
+      }
+    }
+    stopped.countDown();
+  }
+
+  /** Converts Prometheus-style durations for picocli. */
+  static final class DurationConverter implements CommandLine.ITypeConverter<Duration> {
+    @Override
+    public Duration convert(String value) {
+      try {
+        return Durations.parse(value);
+      } catch (IllegalArgumentException e) {
+        throw new CommandLine.TypeConversionException(e.getMessage());
+      }
+    }
+  }
+
+  /** {@code --version}: version and revision of this build. */
+  static final class Version implements CommandLine.IVersionProvider {
+    @Override
+    public String[] getVersion() {
+      BuildInfo b = BuildInfo.load();
+      return new String[] {"dm-exporter " + b.version() + " (revision " + b.revision() + ")"};
+    }
+  }
+}

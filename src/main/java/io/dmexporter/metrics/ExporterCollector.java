@@ -1,0 +1,59 @@
+package io.dmexporter.metrics;
+
+import static io.dmexporter.metrics.Families.counter;
+import static io.dmexporter.metrics.Families.gauge;
+
+import io.dmexporter.metrics.Families.Family;
+import io.dmexporter.model.Snapshot;
+import io.dmexporter.model.TargetHealth;
+import io.prometheus.metrics.model.registry.MultiCollector;
+import io.prometheus.metrics.model.snapshots.MetricSnapshots;
+import java.util.List;
+import java.util.function.Supplier;
+
+/** The exporter's own health: per-endpoint success, durations and errors, and build info. */
+public final class ExporterCollector implements MultiCollector {
+  static final Family TARGET_UP = gauge("dm_exporter_target_up", "1 when the last query of this DM endpoint succeeded");
+  static final Family TARGET_DURATION = gauge("dm_exporter_target_poll_duration_seconds", "Duration of the last query of this DM endpoint");
+  static final Family TARGET_ERRORS = counter("dm_exporter_target_poll_errors", "Failed queries of this DM endpoint by reason");
+  static final Family POLL_DURATION = gauge("dm_exporter_poll_duration_seconds", "Duration of the last whole poll cycle");
+  static final Family LAST_SUCCESS = gauge("dm_exporter_last_poll_success_timestamp_seconds", "Unix time of the last cycle in which some DM endpoint answered");
+  static final Family BUILD_INFO = new Family("dm_exporter_build_info", false, "Version and revision of dm-exporter.");
+
+  private final Supplier<Snapshot> snapshots;
+  private final String version;
+  private final String revision;
+
+  public ExporterCollector(Supplier<Snapshot> snapshots, String version, String revision) {
+    this.snapshots = snapshots;
+    this.version = version;
+    this.revision = revision;
+  }
+
+  @Override
+  public MetricSnapshots collect() {
+    Snapshot s = snapshots.get();
+    Families f = new Families();
+    for (TargetHealth t : s.targets()) {
+      String[] l = {"address", t.address(), "role", t.role().label()};
+      f.add(TARGET_UP, t.up() ? 1 : 0, l);
+      f.add(TARGET_DURATION, t.durationSeconds(), l);
+      t.errorCounts().forEach((reason, n) ->
+          f.add(TARGET_ERRORS, n, "address", t.address(), "reason", reason.label(), "role", t.role().label()));
+    }
+    if (s.ready()) {
+      f.add(POLL_DURATION, s.durationSeconds());
+    }
+    if (s.lastSuccess() != null) {
+      f.add(LAST_SUCCESS, s.lastSuccess().toEpochMilli() / 1000.0);
+    }
+    f.add(BUILD_INFO, 1, "revision", revision, "version", version);
+    return new MetricSnapshots(f.build());
+  }
+
+  @Override
+  public List<String> getPrometheusNames() {
+    return List.of(TARGET_UP.name(), TARGET_DURATION.name(), TARGET_ERRORS.name(), POLL_DURATION.name(),
+        LAST_SUCCESS.name(), BUILD_INFO.name());
+  }
+}

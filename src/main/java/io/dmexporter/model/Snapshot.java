@@ -1,0 +1,37 @@
+package io.dmexporter.model;
+
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * Everything one poll cycle learned, immutable. {@code membership} is null when no DM-master
+ * answered (or none is configured); {@code lastSuccess} is the end of the last cycle in which
+ * some DM endpoint answered, null if none ever did.
+ */
+public record Snapshot(
+    Instant time,
+    double durationSeconds,
+    Instant lastSuccess,
+    List<Task> tasks,
+    List<Subtask> subtasks,
+    List<Source> sources,
+    Membership membership,
+    List<TargetHealth> targets) {
+
+  public Snapshot {
+    tasks = List.copyOf(tasks);
+    subtasks = List.copyOf(subtasks);
+    sources = List.copyOf(sources);
+    targets = List.copyOf(targets);
+  }
+
+  /** The snapshot before the first cycle: nothing known yet. */
+  public static Snapshot empty() {
+    return new Snapshot(null, 0, null, List.of(), List.of(), List.of(), null, List.of());
+  }
+
+  /** Whether a cycle has finished yet. */
+  public boolean ready() {
+    return time != null;
+  }
+}

@@ -1,0 +1,52 @@
+package io.dmexporter.status;
+
+import io.dmexporter.model.BinlogPosition;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/** Parsers for the strings DM reports; they return null for empty or malformed input. */
+public final class Parsers {
+  private static final Pattern PROGRESS = Pattern.compile("\\s*(\\d+(?:\\.\\d+)?)\\s*%\\s*");
+  private static final Pattern BINLOG = Pattern.compile("\\s*\\(\\s*(.+?)\\s*,\\s*(\\d+)\\s*\\)\\s*");
+  private static final Pattern FILE_INDEX = Pattern.compile(".*\\.(\\d+)");
+
+  private Parsers() {}
+
+  /** {@code "25.44 %"} → 0.2544; null when empty or malformed. */
+  public static Double progressRatio(String progress) {
+    if (progress == null || progress.isBlank()) {
+      return null;
+    }
+    Matcher m = PROGRESS.matcher(progress);
+    if (!m.matches()) {
+      return null;
+    }
+    // Scale by moving the decimal point so "25.44" becomes exactly 0.2544, not 0.25439999...
+    return new java.math.BigDecimal(m.group(1)).movePointLeft(2).doubleValue();
+  }
+
+  /**
+   * {@code "(bin.000001, 3234)"} → file {@code bin.000001}, index 1, offset 3234. The index is the
+   * number after the last dot of the file name, so relay sub-directory forms such as
+   * {@code "(bin|000001.000001, 3130)"} work too. Null when empty or malformed.
+   */
+  public static BinlogPosition binlogPosition(String position) {
+    if (position == null || position.isBlank()) {
+      return null;
+    }
+    Matcher m = BINLOG.matcher(position);
+    if (!m.matches()) {
+      return null;
+    }
+    String file = m.group(1);
+    Matcher index = FILE_INDEX.matcher(file);
+    if (!index.matches()) {
+      return null;
+    }
+    try {
+      return new BinlogPosition(file, Long.parseLong(index.group(1)), Long.parseLong(m.group(2)));
+    } catch (NumberFormatException tooLong) {
+      return null;
+    }
+  }
+}

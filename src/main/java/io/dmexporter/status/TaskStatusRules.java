@@ -1,0 +1,100 @@
+package io.dmexporter.status;
+
+import io.dmexporter.model.ErrorReason;
+import io.dmexporter.model.Relay;
+import io.dmexporter.model.Stage;
+import io.dmexporter.model.Subtask;
+import io.dmexporter.model.Task;
+import io.dmexporter.model.TaskStatus;
+import io.dmexporter.model.Unit;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.EnumSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Function;
+
+/**
+ * DM's task-status rules from {@code query-status}, applied independently of subtask order:
+ * subtask error over relay problem over manual pause, then all-New, all-Finished, all-Stopped,
+ * else Running.
+ */
+public final class TaskStatusRules {
+  private TaskStatusRules() {}
+
+  /**
+   * Derives every task from its subtasks; {@code relayOf} gives the relay of a source id (null
+   * when relay is disabled or unknown). Tasks are returned in first-seen order.
+   */
+  public static List<Task> derive(Collection<Subtask> subtasks, Function<String, Relay> relayOf) {
+    Map<String, List<Subtask>> byTask = new LinkedHashMap<>();
+    for (Subtask s : subtasks) {
+      byTask.computeIfAbsent(s.task(), k -> new ArrayList<>()).add(s);
+    }
+    List<Task> tasks = new ArrayList<>(byTask.size());
+    byTask.forEach((name, list) -> tasks.add(derive(name, list, relayOf)));
+    return tasks;
+  }
+
+  /** Derives one task from its subtasks. */
+  public static Task derive(String name, List<Subtask> subtasks, Function<String, Relay> relayOf) {
+    Set<ErrorReason> reasons = errorReasons(subtasks, relayOf);
+    return new Task(name, status(subtasks, reasons), reasons, subtasks.size());
+  }
+
+  /** The four independent Error conditions that hold for these subtasks now. */
+  public static Set<ErrorReason> errorReasons(List<Subtask> subtasks, Function<String, Relay> relayOf) {
+    Set<ErrorReason> reasons = EnumSet.noneOf(ErrorReason.class);
+    for (Subtask s : subtasks) {
+      if (s.pausedWithError()) {
+        reasons.add(ErrorReason.SUBTASK_ERROR);
+      }
+      if (s.unit() == Unit.SYNC && s.stage() == Stage.RUNNING) {
+        ErrorReason relayReason = relayReason(relayOf.apply(s.sourceId()));
+        if (relayReason != null) {
+          reasons.add(relayReason);
+        }
+      }
+    }
+    return reasons;
+  }
+
+  /**
+   * Why a relay under a running Sync makes the task Error, or null if it does not: a Paused or
+   * Stopped relay is {@code relay_error} when its result has errors, else named by its stage.
+   */
+  public static ErrorReason relayReason(Relay relay) {
+    if (relay == null || (relay.stage() != Stage.PAUSED && relay.stage() != Stage.STOPPED)) {
+      return null;
+    }
+    if (relay.result().hasErrors()) {
+      return ErrorReason.RELAY_ERROR;
+    }
+    return relay.stage() == Stage.PAUSED ? ErrorReason.RELAY_PAUSED : ErrorReason.RELAY_STOPPED;
+  }
+
+  private static TaskStatus status(List<Subtask> subtasks, Set<ErrorReason> reasons) {
+    if (!reasons.isEmpty()) {
+      return TaskStatus.ERROR;
+    }
+    if (subtasks.stream().anyMatch(s -> s.stage() == Stage.PAUSED)) {
+      return TaskStatus.PAUSED;
+    }
+    if (allIn(subtasks, Stage.NEW)) {
+      return TaskStatus.NEW;
+    }
+    if (allIn(subtasks, Stage.FINISHED)) {
+      return TaskStatus.FINISHED;
+    }
+    if (allIn(subtasks, Stage.STOPPED)) {
+      return TaskStatus.STOPPED;
+    }
+    return TaskStatus.RUNNING;
+  }
+
+  private static boolean allIn(List<Subtask> subtasks, Stage stage) {
+    return !subtasks.isEmpty() && subtasks.stream().allMatch(s -> s.stage() == stage);
+  }
+}

@@ -1,0 +1,50 @@
+package io.dmexporter.status;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+
+import io.dmexporter.model.BinlogPosition;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class ParsersTest {
+
+  @ParameterizedTest
+  @CsvSource(delimiter = '|', textBlock = """
+      25.44 %  | 0.2544
+      30.52 %  | 0.3052
+      0.00 %   | 0.0
+      100.00 % | 1.0
+      7 %      | 0.07
+      99.99%   | 0.9999
+      """)
+  void progressRatio(String text, double expected) {
+    assertEquals(expected, Parsers.progressRatio(text));
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"", " ", "%", "abc %", "25.44", "-1.00 %", "NaN %", "25,44 %", "25.44 % extra"})
+  void malformedProgressYieldsNothing(String text) {
+    assertNull(Parsers.progressRatio(text));
+  }
+
+  @ParameterizedTest
+  @CsvSource(delimiter = ';', textBlock = """
+      '(bin.000001, 3234)'              ; bin.000001              ; 1   ; 3234
+      '(mysql-bin.000012, 4521)'        ; mysql-bin.000012        ; 12  ; 4521
+      '(bin|000001.000001, 3130)'       ; bin|000001.000001       ; 1   ; 3130
+      '( bin.000002 ,4 )'               ; bin.000002              ; 2   ; 4
+      '(host.example-bin.000123, 0)'    ; host.example-bin.000123 ; 123 ; 0
+      """)
+  void binlogPosition(String text, String file, long index, long offset) {
+    assertEquals(new BinlogPosition(file, index, offset), Parsers.binlogPosition(text));
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"", "bin.000001, 3234", "(bin.000001 3234)", "(bin.000001)", "(bin, 3234)", "(bin.000001, -5)",
+      "(bin.000001, 3234", "(bin.abc, 1)", "(bin.000001, 99999999999999999999999)"})
+  void malformedBinlogYieldsNothing(String text) {
+    assertNull(Parsers.binlogPosition(text));
+  }
+}

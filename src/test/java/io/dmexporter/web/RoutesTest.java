@@ -1,0 +1,141 @@
+package io.dmexporter.web;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.dmexporter.Exporter;
+import io.dmexporter.config.HostPort;
+import io.dmexporter.poll.PollSettings;
+import io.dmexporter.poll.PollSettings.QueryMode;
+import io.dmexporter.testing.FakeDm;
+import io.dmexporter.testing.Scrape;
+import io.dmexporter.testing.Seed;
+import java.io.ByteArrayInputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.zip.GZIPInputStream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The HTTP endpoints over real HTTP against a real Jetty. */
+class RoutesTest {
+  private final HttpClient http = HttpClient.newHttpClient();
+  private FakeDm worker;
+  private Exporter exporter;
+
+  @BeforeEach
+  void start() throws Exception {
+    worker = FakeDm.start();
+    worker.workerStatus = Seed.workers().get("worker3");
+    // The first cycle hangs on this worker for the whole timeout.
+    worker.fault = FakeDm.Fault.HANG;
+    exporter = Exporter.start(new Exporter.Settings(
+        new PollSettings(QueryMode.STATIC, List.of(), List.of(worker.address()), Duration.ofHours(1), Duration.ofSeconds(2)),
+        HostPort.parseListen("127.0.0.1:0"), "/metrics"), Clock.systemUTC());
+  }
+
+  @AfterEach
+  void stop() throws Exception {
+    exporter.close();
+    worker.close();
+  }
+
+  private HttpResponse<byte[]> request(String path, String... headers) throws Exception {
+    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + exporter.port() + path));
+    if (headers.length > 0) {
+      b.headers(headers);
+    }
+    return http.send(b.build(), HttpResponse.BodyHandlers.ofByteArray());
+  }
+
+  @Test
+  void readyOnlyAfterTheFirstCycleAndNothingWaitsOnDm() throws Exception {
+    long begin = System.nanoTime();
+    assertEquals(503, request("/-/ready").statusCode());
+    assertEquals(200, request("/-/healthy").statusCode());
+    HttpResponse<byte[]> metrics = request("/metrics");
+    assertEquals(200, metrics.statusCode());
+    assertTrue((System.nanoTime() - begin) / 1e9 < 1.5, "answers while the first cycle still waits on a hung worker");
+    String text = new String(metrics.body(), StandardCharsets.UTF_8);
+    assertTrue(text.contains("dm_exporter_build_info"), text);
+    assertTrue(!text.contains("dm_task_status"), "nothing about DM before the first cycle");
+
+    worker.fault = FakeDm.Fault.NONE;
+    exporter.poller().runCycle();
+    assertEquals(200, request("/-/ready").statusCode());
+  }
+
+  @Test
+  void statusJsonCarriesTheSnapshotWithErrorMessages() throws Exception {
+    worker.fault = FakeDm.Fault.NONE;
+    exporter.poller().runCycle();
+    HttpResponse<byte[]> r = request("/api/v1/status");
+    assertEquals(200, r.statusCode());
+    assertEquals("application/json", r.headers().firstValue("content-type").orElseThrow());
+    JsonNode doc = new ObjectMapper().readTree(r.body());
+    assertTrue(doc.get("ready").asBoolean());
+    assertEquals(false, doc.get("stale").asBoolean());
+    JsonNode task = doc.at("/snapshot/tasks/0");
+    assertEquals("test", task.get("name").asText());
+    assertEquals("Error", task.get("status").asText());
+    assertEquals("subtask_error", task.at("/errorReasons/0").asText());
+    JsonNode error = doc.at("/snapshot/subtasks/0/result/errors/0");
+    assertEquals(10006, error.get("code").asInt());
+    assertTrue(error.get("message").asText().contains("Duplicate entry"));
+    assertEquals("worker", doc.at("/snapshot/targets/0/role").asText());
+    assertEquals("Paused", doc.at("/snapshot/subtasks/0/stage").asText());
+  }
+
+  @Test
+  void negotiatesOpenMetricsAndGzip() throws Exception {
+    worker.fault = FakeDm.Fault.NONE;
+    exporter.poller().runCycle();
+    HttpResponse<byte[]> om = request("/metrics", "Accept", "application/openmetrics-text; version=1.0.0; charset=utf-8");
+    assertTrue(om.headers().firstValue("content-type").orElseThrow().startsWith("application/openmetrics-text"));
+    String omText = new String(om.body(), StandardCharsets.UTF_8);
+    assertTrue(omText.strip().endsWith("# EOF"));
+    assertTrue(omText.contains("dm_subtask_errors{source_id=\"mysql-replica-03\",task=\"test\",worker=\"worker3\"} 1"), omText);
+
+    HttpResponse<byte[]> gz = request("/metrics", "Accept-Encoding", "gzip");
+    assertEquals("gzip", gz.headers().firstValue("content-encoding").orElseThrow());
+    String text = new String(new GZIPInputStream(new ByteArrayInputStream(gz.body())).readAllBytes(), StandardCharsets.UTF_8);
+    assertTrue(text.startsWith("# HELP"), text.substring(0, 40));
+    assertTrue(text.contains("(from the last poll)"), "HELP says values come from the last poll");
+  }
+
+  @Test
+  void filtersByName() throws Exception {
+    worker.fault = FakeDm.Fault.NONE;
+    exporter.poller().runCycle();
+    String text = Scrape.get(exporter.port(), "/metrics?name[]=dm_subtask_errors&name[]=dm_source_up").body();
+    assertTrue(text.contains("dm_subtask_errors{"), text);
+    assertTrue(text.contains("dm_source_up{"), text);
+    assertTrue(!text.contains("dm_task_status"), text);
+  }
+
+  @Test
+  void landingPageMethodsAndUnknownPaths() throws Exception {
+    HttpResponse<byte[]> landing = request("/");
+    assertEquals(200, landing.statusCode());
+    String html = new String(landing.body(), StandardCharsets.UTF_8);
+    assertTrue(html.contains("href=\"/metrics\"") && html.contains("href=\"/api/v1/status\""), html);
+    assertEquals(404, request("/nope").statusCode());
+    HttpResponse<String> post = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + exporter.port() + "/metrics"))
+        .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+    assertEquals(405, post.statusCode());
+  }
+
+  @Test
+  void htmlEscapesEverythingThatMatters() {
+    assertEquals("&lt;b&gt;&amp;&quot;&#39;", Html.escape("<b>&\"'"));
+  }
+}
