@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.dmexporter.testing.Tools;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -32,22 +33,24 @@ class PromtoolRulesTest {
   private static final Set<String> CONTRACT_ALERTS = Set.of("DMSubtaskPausedWithError",
       "DMRelayNotRunningForSync", "DMExporterTargetDown", "DMExporterPollStale");
   private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
-  private static final Path ROOT = Tools.projectRoot();
+  private static final Path ROOT = RuleFile.projectRoot();
+  private static final String PROMTOOL = "promtool";
+  private static final String AMTOOL = "amtool";
 
   @Test
   void ruleFilePassesPromtoolCheck() throws Exception {
-    Tools.run(List.of(Tools.require("promtool").toString(), "check", "rules",
-        RuleFile.PATH.toString())).assertSuccess();
+    run(List.of(PROMTOOL, "check", "rules",
+        RuleFile.PATH.toString()));
   }
 
   @Test
   void promtoolUnitTestsPass() throws Exception {
     List<String> command = new ArrayList<>(List.of(
-        Tools.require("promtool").toString(), "test", "rules"));
+        PROMTOOL, "test", "rules"));
     List<Path> files = ruleTestFiles();
     assertFalse(files.isEmpty(), "no promtool test files in alerts/tests");
     files.forEach(f -> command.add(ROOT.relativize(f).toString()));
-    Tools.run(command).assertSuccess();
+    run(command);
   }
 
   @Test
@@ -67,6 +70,21 @@ class PromtoolRulesTest {
     }
     assertEquals(alerts, firing, "alerts without a firing case");
     assertEquals(alerts, quiet, "alerts without a not-firing case");
+  }
+
+  /** A rule on a metric the exporter does not have can never fire, and no promtool test notices. */
+  @Test
+  void everyMetricInTheRulesIsInTheMetricsReference() throws IOException {
+    String reference = Files.readString(ROOT.resolve("docs/metrics.md"));
+    Matcher metric = Pattern.compile("\\b(dm_[a-z_]+)\\b")
+        .matcher(Files.readString(ROOT.resolve(RuleFile.PATH)));
+    Set<String> missing = new TreeSet<>();
+    while (metric.find()) {
+      if (!reference.contains("`" + metric.group(1))) {
+        missing.add(metric.group(1));
+      }
+    }
+    assertEquals(Set.of(), missing, "metrics used by rules but not in docs/metrics.md");
   }
 
   @Test
@@ -106,28 +124,30 @@ class PromtoolRulesTest {
     RuleFile shortened = original.withForDurations(d -> d.dividedBy(60));
     Path copy = dir.resolve("rules.yml");
     shortened.write(copy);
-    Tools.run(List.of(Tools.require("promtool").toString(), "check", "rules", copy.toString()))
-        .assertSuccess();
+    run(List.of(PROMTOOL, "check", "rules", copy.toString()));
 
-    JsonNode reread = RuleFile.read(copy).tree();
-    JsonNode expected = original.tree().deepCopy();
-    for (JsonNode group : expected.path("groups")) {
-      for (JsonNode rule : group.path("rules")) {
-        if (rule.has("for")) {
-          Duration d = RuleFile.parseDuration(rule.get("for").asText());
-          ((ObjectNode) rule).put("for", d.dividedBy(60).toMillis() + "ms");
-        }
-      }
+    RuleFile reread = RuleFile.read(copy);
+    assertEquals(withoutFor(original.tree()), withoutFor(reread.tree()), "more than for: changed");
+    List<RuleFile.Alert> before = original.alerts();
+    List<RuleFile.Alert> after = reread.alerts();
+    for (int i = 0; i < before.size(); i++) {
+      String was = before.get(i).forDuration();
+      Duration expected = was == null ? null : RuleFile.parseDuration(was).dividedBy(60);
+      String now = after.get(i).forDuration();
+      assertEquals(expected, now == null ? null : RuleFile.parseDuration(now), before.get(i).name());
     }
-    assertEquals(expected, reread);
-    assertEquals("1000ms", reread.at("/groups/1/rules/0/for").asText(), "1m / 60");
+  }
+
+  private static JsonNode withoutFor(JsonNode rules) {
+    JsonNode copy = rules.deepCopy();
+    copy.path("groups").forEach(g -> g.path("rules").forEach(r -> ((ObjectNode) r).remove("for")));
+    return copy;
   }
 
   @Test
   void prometheusConfigIsValidAndLoadsTheRules(@TempDir Path dir) throws Exception {
     Path config = ROOT.resolve("deploy/prometheus/prometheus.yml");
-    String promtool = Tools.require("promtool").toString();
-    Tools.run(List.of(promtool, "check", "config", config.toString())).assertSuccess();
+    run(List.of(PROMTOOL, "check", "config", config.toString()));
 
     // The shipped file points at /etc/prometheus/rules/; check it again with the real rules.
     ObjectNode tree = (ObjectNode) YAML.readTree(config.toFile());
@@ -136,28 +156,37 @@ class PromtoolRulesTest {
     ruleFiles.add(ROOT.resolve(RuleFile.PATH).toString());
     Path copy = dir.resolve("prometheus.yml");
     YAML.writeValue(copy.toFile(), tree);
-    String out = Tools.run(List.of(promtool, "check", "config", copy.toString()))
-        .assertSuccess().output();
+    String out = run(List.of(PROMTOOL, "check", "config", copy.toString()));
     assertTrue(out.contains(alertNames().size() + 1 + " rules found"), out);
   }
 
   @Test
   void alertmanagerConfigIsValidAndRoutesBySeverity() throws Exception {
-    String amtool = Tools.require("amtool").toString();
     String config = ROOT.resolve("deploy/alertmanager/alertmanager.yml").toString();
-    Tools.run(List.of(amtool, "check-config", config)).assertSuccess();
-    assertRoute(amtool, config, "pager", "severity=critical", "alertname=DMSubtaskPausedWithError");
-    assertRoute(amtool, config, "chat", "severity=warning", "alertname=DMSyncLagHigh");
+    run(List.of(AMTOOL, "check-config", config));
+    assertRoute(config, "pager", "severity=critical", "alertname=DMSubtaskPausedWithError");
+    assertRoute(config, "chat", "severity=warning", "alertname=DMSyncLagHigh");
     JsonNode route = YAML.readTree(Path.of(config).toFile()).path("route");
     assertEquals(YAML.readTree("[alertname, task]"), route.path("group_by"));
   }
 
-  private static void assertRoute(String amtool, String config, String receiver, String... labels)
+  /** Runs a Debian tool from the repository root; fails with its output unless it exits 0. */
+  private static String run(List<String> command) throws Exception {
+    List<String> resolved = new ArrayList<>(command);
+    String tool = command.get(0);
+    resolved.set(0, Tools.require(tool, tool.equals(AMTOOL) ? "prometheus-alertmanager" : "prometheus")
+        .toString());
+    Tools.Run run = Tools.run(resolved, null, ROOT);
+    assertEquals(0, run.exitCode(), () -> String.join(" ", command) + ":\n" + run.output());
+    return run.output();
+  }
+
+  private static void assertRoute(String config, String receiver, String... labels)
       throws Exception {
-    List<String> command = new ArrayList<>(List.of(amtool, "config", "routes", "test",
+    List<String> command = new ArrayList<>(List.of(AMTOOL, "config", "routes", "test",
         "--config.file=" + config, "--verify.receivers=" + receiver));
     command.addAll(List.of(labels));
-    Tools.run(command).assertSuccess();
+    run(command);
   }
 
   private static List<Path> ruleTestFiles() throws IOException {

@@ -27,6 +27,12 @@ final class RuleFile {
           .enable(YAMLGenerator.Feature.LITERAL_BLOCK_STYLE));
   private static final Pattern DURATION = Pattern.compile("(\\d+)(ms|s|m|h|d|w)");
 
+  /** The repository root: set by failsafe, and the working directory under surefire. */
+  static Path projectRoot() {
+    return Path.of(System.getProperty("project.root", System.getProperty("user.dir")))
+        .toAbsolutePath();
+  }
+
   /** One alerting rule. */
   record Alert(String group, String name, String expr, String forDuration,
                Map<String, String> labels, Map<String, String> annotations) {}
