@@ -52,7 +52,8 @@ class DashboardQueriesIT {
     int exporterPort = ServerProcess.freePort();
     ServerProcess exporter = start("exporter", List.of(
         Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar", jar.toString(),
-        "--demo", "--web.listen-address=127.0.0.1:" + exporterPort, "--poll.interval=1s"));
+        "--demo", "--web.listen-address=127.0.0.1:" + exporterPort, "--poll.interval=1s",
+        "--poll.timeout=500ms"));
     exporter.awaitOk("http://127.0.0.1:" + exporterPort + "/-/ready", STARTUP);
 
     int prometheusPort = ServerProcess.freePort();
