@@ -7,6 +7,10 @@ import io.dmexporter.config.HostPort;
 import io.dmexporter.dm.TlsSettings;
 import io.dmexporter.poll.PollSettings;
 import io.dmexporter.poll.PollSettings.QueryMode;
+import io.dmexporter.sim.DemoScenario;
+import io.dmexporter.sim.ScaledClock;
+import io.dmexporter.sim.SimulateCommand;
+import io.dmexporter.sim.Simulator;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -28,6 +32,7 @@ import picocli.CommandLine.Spec;
     versionProvider = ExporterCommand.Version.class,
     sortOptions = false,
     usageHelpAutoWidth = true,
+    subcommands = SimulateCommand.class,
     description = {
       "Prometheus exporter for TiDB Data Migration (DM): polls DM-master and DM-workers over "
           + "gRPC and serves what query-status knows as metrics.",
@@ -77,8 +82,8 @@ public final class ExporterCommand implements Callable<Integer> {
       description = "Name to expect in DM's certificates instead of each endpoint's host.")
   String tlsServerName;
 
-  @Option(names = "--poll.interval", paramLabel = "DURATION", defaultValue = "15s",
-      converter = DurationConverter.class, description = "How often to poll DM. Default: ${DEFAULT-VALUE}.")
+  @Option(names = "--poll.interval", paramLabel = "DURATION", converter = DurationConverter.class,
+      description = "How often to poll DM. Default: 15s (5s with --demo).")
   Duration pollInterval;
 
   @Option(names = "--poll.timeout", paramLabel = "DURATION", converter = DurationConverter.class,
@@ -88,6 +93,9 @@ public final class ExporterCommand implements Callable<Integer> {
 
   /** The timeout when none is given: long enough for a loaded DM, never longer than a cycle. */
   static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(5);
+  static final Duration DEFAULT_INTERVAL = Duration.ofSeconds(15);
+  /** The demo changes every few seconds; poll it often enough to see that. */
+  static final Duration DEMO_INTERVAL = Duration.ofSeconds(5);
 
   @Option(names = "--web.listen-address", paramLabel = "[HOST]:PORT", defaultValue = ":9263",
       description = "Address to serve metrics on. Default: ${DEFAULT-VALUE}.")
@@ -96,6 +104,19 @@ public final class ExporterCommand implements Callable<Integer> {
   @Option(names = "--web.telemetry-path", paramLabel = "PATH", defaultValue = "/metrics",
       description = "Path of the metrics endpoint. Default: ${DEFAULT-VALUE}.")
   String telemetryPath;
+
+  @Option(names = "--demo",
+      description = "Run against an embedded simulated DM cluster (1 DM-master, 4 DM-workers) that "
+          + "starts as DM's query-status example and keeps changing; needs no DM.")
+  boolean demo;
+
+  @Option(names = "--demo.speed", paramLabel = "FACTOR", defaultValue = "1",
+      description = "How much faster than real time the demo cluster lives. Default: ${DEFAULT-VALUE}.")
+  double demoSpeed;
+
+  @Option(names = "--demo.control-address", paramLabel = "HOST:PORT", defaultValue = "127.0.0.1:0",
+      description = "Loopback address of the demo's control API (see docs/simulator.md). Default: ${DEFAULT-VALUE}.")
+  String demoControlAddress;
 
   @Option(names = "--log.level", paramLabel = "LEVEL", defaultValue = "info",
       description = "debug, info, warn or error. Default: ${DEFAULT-VALUE}.")
@@ -106,25 +127,57 @@ public final class ExporterCommand implements Callable<Integer> {
     Exporter.Settings settings = settings();
     Logging.configure(logLevel.name());
     org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(ExporterCommand.class);
+    Simulator simulator = null;
+    if (demo) {
+      simulator = DemoScenario.start(new ScaledClock(Clock.systemUTC(), demoSpeed), demoControlAddress);
+      settings = withMasters(settings, simulator.masterAddresses());
+    }
     Exporter exporter;
     try {
       exporter = Exporter.start(settings, Clock.systemUTC());
     } catch (java.io.IOException e) {
       System.err.println("dm-exporter: cannot start: " + e.getMessage());
+      if (simulator != null) {
+        simulator.close();
+      }
       return 1;
     }
     log.info("dm-exporter {} listening on {} (metrics at {}), polling {} every {}",
         BuildInfo.load().version(), listenAddress, telemetryPath, describe(settings.poll()),
         Durations.format(settings.poll().interval()));
-    awaitShutdown(exporter);
+    if (simulator != null) {
+      String host = settings.listen().host();
+      String base = "http://" + new HostPort(host.isEmpty() ? "localhost" : host, exporter.port());
+      log.info("demo: open {}{} for the metrics and {}/ for the status page; the simulated DM cluster's control API is {}",
+          base, telemetryPath, base, simulator.controlUrl());
+      awaitShutdown(exporter, simulator);
+    } else {
+      awaitShutdown(exporter);
+    }
     return 0;
   }
 
-  /** Validates the flags into settings; user errors become {@link ParameterException}s (exit 2). */
+  private static Exporter.Settings withMasters(Exporter.Settings s, List<String> masters) {
+    PollSettings p = s.poll();
+    return new Exporter.Settings(new PollSettings(p.mode(), masters, p.workerAddresses(), p.interval(), p.timeout()),
+        s.listen(), s.telemetryPath(), s.tls());
+  }
+
+  /**
+   * Validates the flags into settings; user errors become {@link ParameterException}s (exit 2).
+   * With {@code --demo} the DM-master address is left for the embedded simulator to fill in.
+   */
   Exporter.Settings settings() {
     List<String> masters = endpoints("--dm.master-address", masterAddresses);
     List<String> workers = endpoints("--dm.worker-address", workerAddresses);
-    if (masters.isEmpty() && workers.isEmpty()) {
+    if (demo) {
+      if (!masters.isEmpty() || !workers.isEmpty()) {
+        throw usage("--demo runs its own simulated DM; leave out --dm.master-address and --dm.worker-address");
+      }
+      if (!(demoSpeed > 0) || demoSpeed > 10_000) {
+        throw usage("--demo.speed must be greater than 0 and at most 10000");
+      }
+    } else if (masters.isEmpty() && workers.isEmpty()) {
       throw usage("give --dm.master-address (DM-master) or --dm.worker-address (static DM-workers)");
     }
     if (!masters.isEmpty() && !workers.isEmpty()) {
@@ -133,14 +186,15 @@ public final class ExporterCommand implements Callable<Integer> {
     if (!workers.isEmpty() && queryMode == Mode.master) {
       throw usage("--dm.query-mode=master needs --dm.master-address");
     }
-    if (pollInterval.isZero()) {
+    Duration interval = pollInterval != null ? pollInterval : demo ? DEMO_INTERVAL : DEFAULT_INTERVAL;
+    if (interval.isZero()) {
       throw usage("--poll.interval must be greater than 0");
     }
     Duration timeout = pollTimeout != null ? pollTimeout
-        : DEFAULT_TIMEOUT.compareTo(pollInterval) < 0 ? DEFAULT_TIMEOUT : pollInterval;
-    if (timeout.isZero() || timeout.compareTo(pollInterval) > 0) {
+        : DEFAULT_TIMEOUT.compareTo(interval) < 0 ? DEFAULT_TIMEOUT : interval;
+    if (timeout.isZero() || timeout.compareTo(interval) > 0) {
       throw usage("--poll.timeout must be greater than 0 and at most --poll.interval ("
-          + Durations.format(pollInterval) + ")");
+          + Durations.format(interval) + ")");
     }
     if (!telemetryPath.startsWith("/") || telemetryPath.equals("/") || telemetryPath.startsWith("/-/")
         || telemetryPath.equals("/api/v1/status")) {
@@ -154,7 +208,7 @@ public final class ExporterCommand implements Callable<Integer> {
     }
     QueryMode mode = !workers.isEmpty() ? QueryMode.STATIC
         : queryMode == Mode.master ? QueryMode.MASTER : QueryMode.WORKERS;
-    return new Exporter.Settings(new PollSettings(mode, masters, workers, pollInterval, timeout), listen, telemetryPath,
+    return new Exporter.Settings(new PollSettings(mode, masters, workers, interval, timeout), listen, telemetryPath,
         tls());
   }
 

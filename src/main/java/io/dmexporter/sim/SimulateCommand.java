@@ -98,9 +98,4 @@ public final class SimulateCommand implements Callable<Integer> {
     }
     throw new IllegalArgumentException("--initial-unit must be Check, Dump, Load or Sync, got '" + name + "'");
   }
-
-  /** Runs {@code simulate} on its own, before the exporter's main registers it as a subcommand. */
-  public static void main(String[] args) {
-    System.exit(new CommandLine(new SimulateCommand()).execute(args));
-  }
 }

@@ -37,7 +37,7 @@ class SimulateScaleIT {
     assertNotNull(jar, "run through 'mvn verify' (system property dm.exporter.jar)");
     assertTrue(Files.isRegularFile(Path.of(jar)), "build the jar first: mvn -DskipTests package (" + jar + ")");
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    Process p = new ProcessBuilder(java, "-cp", jar, SimulateCommand.class.getName(),
+    Process p = new ProcessBuilder(java, "-jar", jar, "simulate",
         "--workers", "1000", "--subtasks-per-worker", "5").redirectErrorStream(true).start();
     try {
       long began = System.nanoTime();
@@ -49,7 +49,7 @@ class SimulateScaleIT {
 
       try (Poller poller = new Poller(new PollSettings(PollSettings.QueryMode.WORKERS, masters, List.of(),
           Duration.ofSeconds(60), Duration.ofSeconds(30)),
-          new DmClient(new ChannelPool(InsecureChannelCredentials.create())), Clock.systemUTC())) {
+          new DmClient(new ChannelPool(InsecureChannelCredentials.create(), null)), Clock.systemUTC())) {
         Snapshot s = poller.runCycle();
         System.out.printf("simulate 1000x5: ready after %.2f s (JVM start included); full poll %.2f s%n",
             startSeconds, s.durationSeconds());

@@ -51,7 +51,7 @@ class SimulatorPollingTest {
   private Snapshot poll(QueryMode mode) {
     if (poller == null) {
       poller = new Poller(new PollSettings(mode, sim.masterAddresses(), List.of(), Duration.ofSeconds(30), TIMEOUT),
-          new DmClient(new ChannelPool(InsecureChannelCredentials.create())), Clock.systemUTC());
+          new DmClient(new ChannelPool(InsecureChannelCredentials.create(), null)), Clock.systemUTC());
     }
     return poller.runCycle();
   }
