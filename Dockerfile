@@ -8,7 +8,8 @@ WORKDIR /src
 # The descriptor first, so editing sources does not invalidate the layer below it.
 COPY pom.xml ./
 COPY src ./src
-# Exactly the build command of scripts/test; the cache mount keeps ~/.m2 between builds.
+# DockerBuildStageIT runs this very command on the files copied above; the cache mount keeps
+# ~/.m2 between builds.
 RUN --mount=type=cache,target=/root/.m2 mvn -B -q -DskipTests package
 
 # A statically linked busybox provides `wget` for HEALTHCHECK: the JRE image carries no HTTP
