@@ -58,6 +58,8 @@ public final class Poller implements AutoCloseable {
   // State carried between cycles, touched only by the cycle (one at a time).
   private Membership lastMembership;
   private Instant lastSuccess;
+  /** DM-masters whose every call succeeded in the last cycle. */
+  private Set<String> mastersUp = Set.of();
   /** Static mode: the source and worker an address served when it last answered. */
   private final Map<String, WorkerMember> staticIdentity = new HashMap<>();
 
@@ -163,7 +165,7 @@ public final class Poller implements AutoCloseable {
           }
         }
         case MASTER -> {
-          String target = answer == null ? null : queryTarget(answer);
+          String target = answer == null ? null : queryTarget(answer, members);
           if (target != null) {
             masterCall = client.queryMaster(target, deadline);
           }
@@ -215,10 +217,22 @@ public final class Poller implements AutoCloseable {
       }
     }
 
-    /** The leader if it is one of the configured masters, else the master that answered. */
-    private String queryTarget(Outcome<ListMemberResponse> answer) {
+    /**
+     * The leader when it is a configured master that answered this cycle, or that is still
+     * answering and answered last cycle; otherwise the master that answered, which forwards to the
+     * leader as DM followers do.
+     */
+    private String queryTarget(Outcome<ListMemberResponse> answer, List<CompletableFuture<Outcome<ListMemberResponse>>> members) {
       String leader = WireMapper.leaderAddress(answer.value());
-      return leader != null && settings.masterAddresses().contains(leader) ? leader : answer.address();
+      int i = leader == null ? -1 : settings.masterAddresses().indexOf(leader);
+      if (i >= 0) {
+        CompletableFuture<Outcome<ListMemberResponse>> call = members.get(i);
+        boolean answered = call.isDone() ? call.join().ok() : mastersUp.contains(leader);
+        if (answered) {
+          return leader;
+        }
+      }
+      return answer.address();
     }
 
     private void readWorker(WorkerMember member, Outcome<QueryStatusResponse> call) {
@@ -279,6 +293,8 @@ public final class Poller implements AutoCloseable {
     List<TargetHealth> health() {
       List<TargetHealth> health = new ArrayList<>(calls.size());
       calls.forEach((key, list) -> health.add(tracker.record(key.address(), key.role(), list)));
+      mastersUp = health.stream().filter(h -> h.role() == TargetRole.MASTER && h.up())
+          .map(TargetHealth::address).collect(java.util.stream.Collectors.toUnmodifiableSet());
       tracker.retainOnly(calls.keySet());
       Set<String> addresses = new HashSet<>();
       calls.keySet().forEach(k -> addresses.add(k.address()));

@@ -109,9 +109,11 @@ class PollScenariosTest {
     leader.masterStatus = answer;
     follower.masterStatus = answer;
     start(QueryMode.MASTER, List.of(follower.address(), leader.address()), List.of());
+    follower.masterQueryCalls.set(0);
+    leader.masterQueryCalls.set(0);
     Map<String, Double> m = cycle();
 
-    assertTrue(leader.masterQueryCalls.get() >= 1, "the leader is asked");
+    assertEquals(1, leader.masterQueryCalls.get(), "the leader is asked");
     assertEquals(0, follower.masterQueryCalls.get(), "the follower is not asked while the leader is known");
     assertEquals(1, m.get(series("dm_source_up", "source_id", "mysql-replica-01", "worker", "worker1")));
     assertEquals(0, m.get(series("dm_source_up", "source_id", "mysql-replica-02", "worker", "worker2")));
@@ -120,6 +122,24 @@ class PollScenariosTest {
     assertEquals(1, m.get(series("dm_exporter_target_up", "address", leader.address(), "role", "master")));
     assertEquals(1, m.get(series("dm_cluster_master_leader", "master", "m2")));
     assertEquals(0, m.get(series("dm_cluster_master_leader", "master", "m1")));
+  }
+
+  @Test
+  void masterModeAsksAFollowerWhileTheLeaderHangs() throws Exception {
+    FakeDm follower = fake();
+    FakeDm leader = fake();
+    var members = Seed.members(new String[][] {{"m1", leader.address()}, {"m2", follower.address()}},
+        new String[] {"worker1", "127.0.0.1:8262", "bound", "mysql-replica-01"});
+    follower.members = members;
+    follower.masterStatus = QueryStatusListResponse.newBuilder().setResult(true)
+        .addSources(Seed.worker("mysql-replica-01", "worker1", Seed.syncSubtask())).build();
+    leader.fault = Fault.HANG;
+    start(QueryMode.MASTER, List.of(leader.address(), follower.address()), List.of(), Duration.ofSeconds(1), Clock.systemUTC());
+    Map<String, Double> m = cycle();
+    assertEquals(0, leader.masterQueryCalls.get(), "a leader that did not answer is not asked for status");
+    assertTrue(follower.masterQueryCalls.get() >= 1, "the follower that answered is asked and forwards");
+    assertEquals(1, m.get(series("dm_subtask_unit", st("test", "mysql-replica-01", "worker1", "unit", "Sync"))));
+    assertEquals(0, m.get(series("dm_exporter_target_up", "address", leader.address(), "role", "master")));
   }
 
   @Test
