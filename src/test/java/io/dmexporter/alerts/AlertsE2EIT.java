@@ -14,6 +14,7 @@ import io.dmexporter.dm.pb.UnitType;
 import io.dmexporter.sim.ErrorKind;
 import io.dmexporter.sim.Simulator;
 import io.dmexporter.sim.SimulatorOptions;
+import io.dmexporter.testing.ServerProcess;
 import io.dmexporter.testing.Tools;
 import java.io.IOException;
 import java.net.URI;
@@ -57,7 +58,7 @@ class AlertsE2EIT {
   static Path tmp;
 
   private static final Path LOGS = RuleFile.projectRoot().resolve("target/alerts-e2e");
-  private static final List<Daemon> daemons = new ArrayList<>();
+  private static final List<ServerProcess> daemons = new ArrayList<>();
   private static Simulator sim;
   private static WebhookReceiver receiver;
   private static URI prometheus;
@@ -76,42 +77,40 @@ class AlertsE2EIT {
         .initialUnit(UnitType.Sync).seed(5).build());
     receiver = new WebhookReceiver(List.of("pager", "chat"));
 
-    int exporterPort = Daemon.freePort();
-    Daemon exporter = start("dm-exporter", List.of(
+    int exporterPort = ServerProcess.freePort();
+    ServerProcess exporter = start("dm-exporter", List.of(
         Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar", jar.toString(),
         "--dm.master-address=" + String.join(",", sim.masterAddresses()),
         "--poll.interval=1s", "--poll.timeout=500ms",
         "--web.listen-address=127.0.0.1:" + exporterPort));
 
-    int alertmanagerPort = Daemon.freePort();
+    int alertmanagerPort = ServerProcess.freePort();
     Path amConfig = writeAlertmanagerConfig();
-    Daemon alertmanager = start("alertmanager", List.of(alertmanagerBin.toString(),
+    ServerProcess alertmanager = start("alertmanager", List.of(alertmanagerBin.toString(),
         "--config.file=" + amConfig, "--storage.path=" + tmp.resolve("am-data"),
         "--web.listen-address=127.0.0.1:" + alertmanagerPort, "--cluster.listen-address="));
 
-    int prometheusPort = Daemon.freePort();
+    int prometheusPort = ServerProcess.freePort();
     Path promConfig = writePrometheusConfig(exporterPort, alertmanagerPort);
-    Daemon prom = start("prometheus", List.of(prometheusBin.toString(),
+    ServerProcess prom = start("prometheus", List.of(prometheusBin.toString(),
         "--config.file=" + promConfig, "--storage.tsdb.path=" + tmp.resolve("prom-data"),
         "--web.listen-address=127.0.0.1:" + prometheusPort));
     prometheus = URI.create("http://127.0.0.1:" + prometheusPort);
 
-    exporter.awaitReady(URI.create("http://127.0.0.1:" + exporterPort + "/-/ready"),
-        Duration.ofSeconds(30));
-    alertmanager.awaitReady(URI.create("http://127.0.0.1:" + alertmanagerPort + "/-/ready"),
-        Duration.ofSeconds(30));
-    prom.awaitReady(prometheus.resolve("/-/ready"), Duration.ofSeconds(30));
+    exporter.awaitOk("http://127.0.0.1:" + exporterPort + "/-/ready", Duration.ofSeconds(30));
+    alertmanager.awaitOk("http://127.0.0.1:" + alertmanagerPort + "/-/ready", Duration.ofSeconds(30));
+    prom.awaitOk(prometheus.resolve("/-/ready").toString(), Duration.ofSeconds(30));
   }
 
-  private static Daemon start(String name, List<String> command) throws IOException {
-    Daemon daemon = Daemon.start(name, command, LOGS);
+  private static ServerProcess start(String name, List<String> command) throws IOException {
+    ServerProcess daemon = ServerProcess.start(name, command, LOGS);
     daemons.add(daemon);
     return daemon;
   }
 
   @AfterAll
   static void stopStack() throws Exception {
-    for (Daemon daemon : daemons) {
+    for (ServerProcess daemon : daemons) {
       daemon.close();
     }
     if (receiver != null) {

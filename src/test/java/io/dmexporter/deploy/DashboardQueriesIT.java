@@ -9,6 +9,8 @@ import io.dmexporter.deploy.GrafanaDashboard.Panel;
 import io.dmexporter.deploy.GrafanaDashboard.QueryVariable;
 import io.dmexporter.deploy.GrafanaDashboard.Target;
 import io.dmexporter.deploy.PrometheusApi.QueryResult;
+import io.dmexporter.testing.ServerProcess;
+import io.dmexporter.testing.Tools;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -44,7 +46,7 @@ class DashboardQueriesIT {
 
   @BeforeAll
   void startExporterAndPrometheus() throws IOException {
-    Path prometheusBinary = ServerProcess.debianBinary("prometheus");
+    Path prometheusBinary = Tools.require("prometheus", "prometheus");
     Path jar = Path.of(System.getProperty("dm.exporter.jar", "target/dm-exporter.jar"));
     assertTrue(Files.isRegularFile(jar), jar + " missing: build it with mvn -B -q -DskipTests package");
     dashboards = DashboardStructureTest.dashboards().map(f -> GrafanaDashboard.load(repo, f)).toList();

@@ -1,4 +1,4 @@
-package io.dmexporter.deploy;
+package io.dmexporter.testing;
 
 import static org.junit.jupiter.api.Assertions.fail;
 
@@ -16,11 +16,9 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
-/** A server started as a subprocess for a test, its output in a log file, stopped by close(). */
-final class ServerProcess implements AutoCloseable {
-  static final String INSTALL_HINT = "apt-get install -y prometheus prometheus-alertmanager";
-  private static final HttpClient HTTP =
-      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+/** A server a test starts as a subprocess (Prometheus, Alertmanager, the exporter's jar), its output in a log file. */
+public final class ServerProcess implements AutoCloseable {
+  private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
   private final String name;
   private final Process process;
@@ -32,12 +30,12 @@ final class ServerProcess implements AutoCloseable {
     this.log = log;
   }
 
-  static ServerProcess start(String name, List<String> command, Path logDir) {
+  /** Starts {@code command} with stdout and stderr going to {@code <logDir>/<name>.log}. */
+  public static ServerProcess start(String name, List<String> command, Path logDir) {
     try {
       Files.createDirectories(logDir);
       Path log = logDir.resolve(name + ".log");
-      Process process = new ProcessBuilder(command).redirectErrorStream(true)
-          .redirectOutput(log.toFile()).start();
+      Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
       process.getOutputStream().close();
       return new ServerProcess(name, process, log);
     } catch (IOException e) {
@@ -45,8 +43,8 @@ final class ServerProcess implements AutoCloseable {
     }
   }
 
-  /** A TCP port that was free on 127.0.0.1 a moment ago, for a server that cannot bind port 0. */
-  static int freePort() {
+  /** A TCP port that was free on 127.0.0.1 a moment ago, for a server that cannot report the one it bound. */
+  public static int freePort() {
     try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
       return socket.getLocalPort();
     } catch (IOException e) {
@@ -54,19 +52,8 @@ final class ServerProcess implements AutoCloseable {
     }
   }
 
-  /** The executable of a Debian package, or a failed test saying how to install it. */
-  static Path debianBinary(String name) {
-    for (String dir : (System.getenv().getOrDefault("PATH", "") + ":/usr/bin").split(":")) {
-      Path candidate = Path.of(dir.isEmpty() ? "." : dir, name);
-      if (!dir.isEmpty() && Files.isExecutable(candidate)) {
-        return candidate;
-      }
-    }
-    return fail(name + " is not installed; install it with: " + INSTALL_HINT);
-  }
-
-  /** Waits until GET url answers 200; fails with the server's log if it exits or times out. */
-  void awaitOk(String url, Duration timeout) {
+  /** Waits until GET {@code url} answers 200; fails with the server's log if it exits or time runs out. */
+  public void awaitOk(String url, Duration timeout) {
     long deadline = System.nanoTime() + timeout.toNanos();
     String last = "no answer";
     while (System.nanoTime() < deadline) {
@@ -86,21 +73,28 @@ final class ServerProcess implements AutoCloseable {
         Thread.currentThread().interrupt();
         throw new IllegalStateException(e);
       }
-      sleep(Duration.ofMillis(250));
+      sleep(Duration.ofMillis(100));
     }
     fail(name + ": " + url + " not ready after " + timeout + " (" + last + "):\n" + log());
   }
 
-  String log() {
+  /** The end of the server's log. */
+  public String log() {
     try {
       String text = Files.readString(log);
       return text.length() > 8000 ? "..." + text.substring(text.length() - 8000) : text;
     } catch (IOException e) {
-      return "(no log: " + e + ")";
+      return "(cannot read " + log + ": " + e + ")";
     }
   }
 
-  static void sleep(Duration duration) {
+  /** The log framed for a failure report. */
+  public String report() {
+    return "----- " + name + " (" + log + ") -----\n" + log();
+  }
+
+  /** Sleeps without a checked exception, for polling loops. */
+  public static void sleep(Duration duration) {
     try {
       Thread.sleep(duration.toMillis());
     } catch (InterruptedException e) {
