@@ -12,6 +12,7 @@ import io.dmexporter.metrics.ExporterCollector;
 import io.dmexporter.poll.PollSettings;
 import io.dmexporter.poll.Poller;
 import io.dmexporter.web.Routes;
+import io.dmexporter.web.WebConfig;
 import io.dmexporter.web.WebServer;
 import io.prometheus.metrics.instrumentation.jvm.JvmMetrics;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
@@ -20,11 +21,11 @@ import java.time.Clock;
 
 /** The running exporter: poller, collectors and web server wired together. */
 public final class Exporter implements AutoCloseable {
-  /** Where to listen, what to poll and how to reach it. */
-  public record Settings(PollSettings poll, HostPort listen, String telemetryPath, TlsSettings tls) {
-    /** Plaintext DM endpoints. */
+  /** Where to listen and how to protect it, what to poll and how to reach it. */
+  public record Settings(PollSettings poll, HostPort listen, String telemetryPath, TlsSettings tls, WebConfig web) {
+    /** Plaintext DM endpoints, plain HTTP without authentication. */
     public Settings(PollSettings poll, HostPort listen, String telemetryPath) {
-      this(poll, listen, telemetryPath, TlsSettings.NONE);
+      this(poll, listen, telemetryPath, TlsSettings.NONE, WebConfig.NONE);
     }
   }
 
@@ -56,8 +57,9 @@ public final class Exporter implements AutoCloseable {
     InetSocketAddress address = listen.host().isEmpty()
         ? new InetSocketAddress(listen.port())
         : new InetSocketAddress(listen.host(), listen.port());
-    WebServer web = new WebServer(address, routes);
+    WebServer web;
     try {
+      web = new WebServer(address, routes, settings.web());
       web.start();
     } catch (Exception e) {
       poller.close();

@@ -11,6 +11,7 @@ import io.dmexporter.sim.DemoScenario;
 import io.dmexporter.sim.ScaledClock;
 import io.dmexporter.sim.SimulateCommand;
 import io.dmexporter.sim.Simulator;
+import io.dmexporter.web.WebConfig;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -101,6 +102,11 @@ public final class ExporterCommand implements Callable<Integer> {
       description = "Address to serve metrics on. Default: ${DEFAULT-VALUE}.")
   String listenAddress;
 
+  @Option(names = "--web.config.file", paramLabel = "FILE",
+      description = "Prometheus exporter web config (YAML): tls_server_config for HTTPS, "
+          + "basic_auth_users (bcrypt) for basic auth.")
+  Path webConfigFile;
+
   @Option(names = "--web.telemetry-path", paramLabel = "PATH", defaultValue = "/metrics",
       description = "Path of the metrics endpoint. Default: ${DEFAULT-VALUE}.")
   String telemetryPath;
@@ -135,7 +141,7 @@ public final class ExporterCommand implements Callable<Integer> {
     Exporter exporter;
     try {
       exporter = Exporter.start(settings, Clock.systemUTC());
-    } catch (java.io.IOException e) {
+    } catch (java.io.IOException | java.security.GeneralSecurityException e) {
       System.err.println("dm-exporter: cannot start: " + e.getMessage());
       if (simulator != null) {
         simulator.close();
@@ -160,7 +166,7 @@ public final class ExporterCommand implements Callable<Integer> {
   private static Exporter.Settings withMasters(Exporter.Settings s, List<String> masters) {
     PollSettings p = s.poll();
     return new Exporter.Settings(new PollSettings(p.mode(), masters, p.workerAddresses(), p.interval(), p.timeout()),
-        s.listen(), s.telemetryPath(), s.tls());
+        s.listen(), s.telemetryPath(), s.tls(), s.web());
   }
 
   /**
@@ -209,7 +215,18 @@ public final class ExporterCommand implements Callable<Integer> {
     QueryMode mode = !workers.isEmpty() ? QueryMode.STATIC
         : queryMode == Mode.master ? QueryMode.MASTER : QueryMode.WORKERS;
     return new Exporter.Settings(new PollSettings(mode, masters, workers, interval, timeout), listen, telemetryPath,
-        tls());
+        tls(), webConfig());
+  }
+
+  private WebConfig webConfig() {
+    if (webConfigFile == null) {
+      return WebConfig.NONE;
+    }
+    try {
+      return WebConfig.load(webConfigFile);
+    } catch (WebConfig.WebConfigException e) {
+      throw usage(e.getMessage());
+    }
   }
 
   private TlsSettings tls() {

@@ -60,6 +60,9 @@ class CliTest {
       --dm.master-address=a:8261 --dm.tls.ca-file=/no/ca.pem        | invalid TLS settings: cannot read /no/ca.pem
       --dm.master-address=a:8261 --dm.tls.ca-file=/etc/hostname     | /etc/hostname is not a PEM certificate
       --dm.master-address=a:8261 --dm.tls.server-name=dm            | --dm.tls.server-name needs --dm.tls.ca-file
+      --dm.master-address=a:8261 --web.config.file=/no/web.yml      | web config file /no/web.yml does not exist
+      --demo --dm.master-address=a:8261                             | --demo runs its own simulated DM
+      --demo --demo.speed=0                                         | --demo.speed must be greater than 0
       """)
   void badInputExitsWithTwoAndOneLine(String args, String expected) {
     assertUsageError(run(args.trim().split("\\s+")), expected);
