@@ -8,7 +8,7 @@ import java.util.List;
 
 /**
  * The demo cluster: 1 master and worker1..worker4 bound to mysql-replica-01..04, starting from the
- * seed's {@code query-status} example and then living along a timeline (docs/simulator.md).
+ * {@code query-status} example of DM's documentation and then living along a timeline (docs/simulator.md).
  */
 public final class DemoScenario {
   static final String TASK = "test";
@@ -57,7 +57,7 @@ public final class DemoScenario {
     return Simulator.sourceId(i, 4);
   }
 
-  /** Task {@code test} exactly as the seed shows it. */
+  /** Task {@code test} exactly as DM's query-status example shows it. */
   private static void seedTest(SimCluster c) {
     c.withSubtask(TASK, source(1), (st, s) -> {
       running(st);
