@@ -103,12 +103,26 @@ public final class DmCollector implements MultiCollector {
     this.staleAfter = staleAfter;
   }
 
+  /** The families of the last snapshot rendered: every scrape until the next cycle reuses them. */
+  private volatile Rendered rendered = new Rendered(null, new MetricSnapshots());
+
+  private record Rendered(Snapshot source, MetricSnapshots families) {}
+
   @Override
   public MetricSnapshots collect() {
     Snapshot s = snapshots.get();
     if (s.lastSuccess() == null || s.lastSuccess().plus(staleAfter).isBefore(clock.instant())) {
       return new MetricSnapshots();
     }
+    Rendered r = rendered;
+    if (r.source() != s) {
+      r = new Rendered(s, render(s));
+      rendered = r;
+    }
+    return r.families();
+  }
+
+  private static MetricSnapshots render(Snapshot s) {
     Families f = new Families();
     s.tasks().forEach(t -> task(f, t));
     s.subtasks().forEach(st -> subtask(f, st));
