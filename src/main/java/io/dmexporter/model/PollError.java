@@ -1,25 +1,22 @@
 package io.dmexporter.model;
 
+import java.util.Locale;
+
 /** Why a query of a DM endpoint failed: the closed set of {@code reason} label values. */
 public enum PollError {
-  TIMEOUT("timeout"),
-  UNAVAILABLE("unavailable"),
-  TLS("tls"),
-  BAD_RESPONSE("bad_response"),
-  RESULT_FALSE("result_false");
+  TIMEOUT,
+  UNAVAILABLE,
+  TLS,
+  BAD_RESPONSE,
+  RESULT_FALSE;
 
-  private final String label;
-
-  PollError(String label) {
-    this.label = label;
-  }
-
+  /** The metric label value, e.g. {@code bad_response}. */
   public String label() {
-    return label;
+    return name().toLowerCase(Locale.ROOT);
   }
 
   @Override
   public String toString() {
-    return label;
+    return label();
   }
 }

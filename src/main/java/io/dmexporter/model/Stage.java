@@ -1,29 +1,25 @@
 package io.dmexporter.model;
 
+import java.util.Locale;
+
 /** Stage of a subtask or relay, as DM names it (pb.Stage without its invalid value). */
 public enum Stage {
-  NEW("New"),
-  RUNNING("Running"),
-  PAUSED("Paused"),
-  STOPPED("Stopped"),
-  FINISHED("Finished"),
-  PAUSING("Pausing"),
-  RESUMING("Resuming"),
-  STOPPING("Stopping");
-
-  private final String dmName;
-
-  Stage(String dmName) {
-    this.dmName = dmName;
-  }
+  NEW,
+  RUNNING,
+  PAUSED,
+  STOPPED,
+  FINISHED,
+  PAUSING,
+  RESUMING,
+  STOPPING;
 
   /** The name DM prints, e.g. {@code Running}; also the metric label value. */
   public String dmName() {
-    return dmName;
+    return name().charAt(0) + name().substring(1).toLowerCase(Locale.ROOT);
   }
 
   @Override
   public String toString() {
-    return dmName;
+    return dmName();
   }
 }

@@ -1,22 +1,19 @@
 package io.dmexporter.model;
 
+import java.util.Locale;
+
 /** Which kind of DM endpoint a poll target is. */
 public enum TargetRole {
-  MASTER("master"),
-  WORKER("worker");
+  MASTER,
+  WORKER;
 
-  private final String label;
-
-  TargetRole(String label) {
-    this.label = label;
-  }
-
+  /** The metric label value: {@code master} or {@code worker}. */
   public String label() {
-    return label;
+    return name().toLowerCase(Locale.ROOT);
   }
 
   @Override
   public String toString() {
-    return label;
+    return label();
   }
 }

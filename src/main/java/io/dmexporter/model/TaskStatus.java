@@ -1,27 +1,23 @@
 package io.dmexporter.model;
 
+import java.util.Locale;
+
 /** The task status that {@code query-status} prints, reduced to its state (the reason is separate). */
 public enum TaskStatus {
-  NEW("New"),
-  RUNNING("Running"),
-  PAUSED("Paused"),
-  STOPPED("Stopped"),
-  FINISHED("Finished"),
-  ERROR("Error");
+  NEW,
+  RUNNING,
+  PAUSED,
+  STOPPED,
+  FINISHED,
+  ERROR;
 
-  private final String dmName;
-
-  TaskStatus(String dmName) {
-    this.dmName = dmName;
-  }
-
-  /** The name DM prints; also the metric label value. */
+  /** The name DM prints, e.g. {@code Error}; also the metric label value. */
   public String dmName() {
-    return dmName;
+    return name().charAt(0) + name().substring(1).toLowerCase(Locale.ROOT);
   }
 
   @Override
   public String toString() {
-    return dmName;
+    return dmName();
   }
 }
