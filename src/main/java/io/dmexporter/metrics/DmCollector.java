@@ -111,7 +111,7 @@ public final class DmCollector implements MultiCollector {
   @Override
   public MetricSnapshots collect() {
     Snapshot s = snapshots.get();
-    if (s.lastSuccess() == null || s.lastSuccess().plus(staleAfter).isBefore(clock.instant())) {
+    if (s.staleAt(clock.instant(), staleAfter)) {
       return new MetricSnapshots();
     }
     Rendered r = rendered;

@@ -30,6 +30,14 @@ public record Snapshot(
     return new Snapshot(null, 0, null, List.of(), List.of(), List.of(), null, List.of());
   }
 
+  /**
+   * Whether DM has been out of sight too long for this snapshot's DM data to be served: no cycle
+   * ever reached DM, or the last that did ended more than {@code staleAfter} before {@code now}.
+   */
+  public boolean staleAt(java.time.Instant now, java.time.Duration staleAfter) {
+    return lastSuccess == null || lastSuccess.plus(staleAfter).isBefore(now);
+  }
+
   /** Whether a cycle has finished yet. */
   public boolean ready() {
     return time != null;

@@ -128,7 +128,7 @@ public final class Routes extends Handler.Abstract.NonBlocking {
     }
 
     byte[] render(Snapshot s) throws IOException {
-      boolean stale = s.lastSuccess() == null || s.lastSuccess().plus(staleAfter).isBefore(clock.instant());
+      boolean stale = s.staleAt(clock.instant(), staleAfter);
       return mapper.writeValueAsBytes(new StatusDocument(s.ready(), stale, s));
     }
 
