@@ -18,7 +18,6 @@ import io.dmexporter.model.WorkerMember;
 import io.dmexporter.status.TaskStatusRules;
 import io.grpc.Deadline;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -367,10 +366,5 @@ public final class Poller implements AutoCloseable {
       }
     }
     client.close();
-  }
-
-  /** Exposed for tests: the interval and timeout in force. */
-  public Duration interval() {
-    return settings.interval();
   }
 }
