@@ -149,10 +149,13 @@ class SeedMetricsTest {
       assertEquals(0, v("dm_source_errors", l));
       assertNull(m.get(series("dm_source_relay_stage", "source_id", "mysql-replica-0" + i, "worker", "worker" + i, "stage", "Running")),
           "relay is disabled in the seed");
-      assertEquals(1, v("dm_cluster_worker_stage", "worker", "worker" + i, "address", workers.get(i - 1).address(),
-          "source_id", "mysql-replica-0" + i, "stage", "bound"));
+      assertEquals(1, v("dm_cluster_worker_stage", "worker", "worker" + i, "stage", "bound"));
+      assertEquals(0, v("dm_cluster_worker_stage", "worker", "worker" + i, "stage", "free"));
+      assertEquals(1, v("dm_cluster_worker_info", "worker", "worker" + i, "address", workers.get(i - 1).address(),
+          "source_id", "mysql-replica-0" + i));
     }
-    assertEquals(1, v("dm_cluster_worker_stage", "worker", "worker5", "address", "127.0.0.1:1", "source_id", "", "stage", "free"));
+    assertEquals(1, v("dm_cluster_worker_stage", "worker", "worker5", "stage", "free"));
+    assertEquals(1, v("dm_cluster_worker_info", "worker", "worker5", "address", "127.0.0.1:1", "source_id", ""));
     assertEquals(1, v("dm_cluster_master_alive", "master", "master1"));
     assertEquals(1, v("dm_cluster_master_leader", "master", "master1"));
   }

@@ -23,6 +23,9 @@ final class Families {
 
   /** Adds a gauge or counter point; {@code labels} alternate name and value. */
   void add(Family family, double value, String... labels) {
+    if (family.counter() && !(value >= 0 && value < Double.POSITIVE_INFINITY)) {
+      return; // a counter cannot hold it; the mapper has already reported it as a bad value
+    }
     Labels l = Labels.of(labels);
     Object point = family.counter()
         ? CounterDataPointSnapshot.builder().value(value).labels(l).build()

@@ -1,13 +1,13 @@
 package io.dmexporter.model;
 
 /**
- * Progress of the Load unit. {@code progressRatio} is null when DM's progress string is empty
- * or malformed.
+ * Progress of the Load unit. A null number is one DM did not report or reported as a value its
+ * meaning forbids; {@code progressRatio} is null when DM's progress string is empty or malformed.
  */
 public record LoadStatus(
-    long finishedBytes,
-    long totalBytes,
+    Long finishedBytes,
+    Long totalBytes,
     String progress,
     Double progressRatio,
-    long bytesPerSecond,
+    Long bytesPerSecond,
     String metaBinlog) {}

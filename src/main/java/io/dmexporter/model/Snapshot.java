@@ -4,9 +4,10 @@ import java.time.Instant;
 import java.util.List;
 
 /**
- * Everything one poll cycle learned, immutable. {@code membership} is null when no DM-master
- * answered (or none is configured); {@code lastSuccess} is the end of the last cycle in which
- * some DM endpoint answered, null if none ever did.
+ * Everything one poll cycle learned, immutable. {@code subtasks} were read this cycle;
+ * {@code unknownSubtasks} are those DM knows of whose status could not be read. {@code membership}
+ * is null when no DM-master answered (or none is configured); {@code lastSuccess} is the end of
+ * the last cycle in which some DM endpoint answered, null if none ever did.
  */
 public record Snapshot(
     Instant time,
@@ -14,6 +15,7 @@ public record Snapshot(
     Instant lastSuccess,
     List<Task> tasks,
     List<Subtask> subtasks,
+    List<UnknownSubtask> unknownSubtasks,
     List<Source> sources,
     Membership membership,
     List<TargetHealth> targets) {
@@ -21,13 +23,14 @@ public record Snapshot(
   public Snapshot {
     tasks = List.copyOf(tasks);
     subtasks = List.copyOf(subtasks);
+    unknownSubtasks = List.copyOf(unknownSubtasks);
     sources = List.copyOf(sources);
     targets = List.copyOf(targets);
   }
 
   /** The snapshot before the first cycle: nothing known yet. */
   public static Snapshot empty() {
-    return new Snapshot(null, 0, null, List.of(), List.of(), List.of(), null, List.of());
+    return new Snapshot(null, 0, null, List.of(), List.of(), List.of(), List.of(), null, List.of());
   }
 
   /**

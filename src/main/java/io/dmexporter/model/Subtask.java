@@ -2,7 +2,9 @@ package io.dmexporter.model;
 
 /**
  * One task's subtask on one source, as its worker reports it. {@code stage} and {@code unit} are
- * null when DM reports its invalid value; at most one of dump/load/sync is set, matching the unit.
+ * null when DM reports its invalid value; at most one of dump/load/sync is set, matching the unit
+ * (none when DM reported the unit's status empty, as DM before v5.4 does for Dump).
+ * {@code validation} is null unless the task runs DM's validator.
  */
 public record Subtask(
     String task,
@@ -14,10 +16,16 @@ public record Subtask(
     String unresolvedDdlLockId,
     DumpStatus dump,
     LoadStatus load,
-    SyncStatus sync) {
+    SyncStatus sync,
+    Validation validation) {
 
   /** Paused with errors in its result: DM's "Error - Some error occurred in subtask". */
   public boolean pausedWithError() {
     return stage == Stage.PAUSED && result.hasErrors();
+  }
+
+  /** The same subtask with other unit statuses (used to drop fields DM does not report). */
+  public Subtask withStatus(LoadStatus load, SyncStatus sync) {
+    return new Subtask(task, sourceId, worker, stage, unit, result, unresolvedDdlLockId, dump, load, sync, validation);
   }
 }

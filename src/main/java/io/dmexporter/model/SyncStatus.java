@@ -3,14 +3,15 @@ package io.dmexporter.model;
 import java.util.List;
 
 /**
- * State of the Sync unit. Row counters already resolve DM's pre-v6 event counters
- * ({@code legacyCounters} says when they were used). Positions are null when DM's string is
- * empty or malformed.
+ * State of the Sync unit. Row counters already resolve DM's pre-v6.4 event counters
+ * ({@code legacyCounters} says when they were used). A null number is one DM did not report (the
+ * I/O byte counters before DM v9) or reported as a value its meaning forbids. Positions are null
+ * when DM's string is empty or malformed.
  */
 public record SyncStatus(
-    long totalRows,
-    long totalRowsPerSecond,
-    long recentRowsPerSecond,
+    Long totalRows,
+    Long totalRowsPerSecond,
+    Long recentRowsPerSecond,
     boolean legacyCounters,
     String masterBinlog,
     BinlogPosition masterPosition,
@@ -21,13 +22,25 @@ public record SyncStatus(
     List<String> blockingDdls,
     List<ShardingGroup> unresolvedGroups,
     boolean synced,
-    long secondsBehindMaster,
+    Long secondsBehindMaster,
     String blockDdlOwner,
     String conflictMessage,
-    long ioTotalBytes,
-    long dumpIoTotalBytes) {
+    Long ioTotalBytes,
+    Long dumpIoTotalBytes) {
   public SyncStatus {
     blockingDdls = List.copyOf(blockingDdls);
     unresolvedGroups = List.copyOf(unresolvedGroups);
+  }
+
+  /** An optimistic-mode shard DDL conflict: DM reports it only as {@code conflictMsg}. */
+  public boolean shardDdlConflict() {
+    return !conflictMessage.isEmpty();
+  }
+
+  /** The same status with the I/O byte counters replaced. */
+  public SyncStatus withIoBytes(Long downstream, Long upstream) {
+    return new SyncStatus(totalRows, totalRowsPerSecond, recentRowsPerSecond, legacyCounters, masterBinlog,
+        masterPosition, masterBinlogGtid, syncerBinlog, syncerPosition, syncerBinlogGtid, blockingDdls,
+        unresolvedGroups, synced, secondsBehindMaster, blockDdlOwner, conflictMessage, downstream, upstream);
   }
 }

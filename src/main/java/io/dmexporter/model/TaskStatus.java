@@ -9,11 +9,19 @@ public enum TaskStatus {
   PAUSED,
   STOPPED,
   FINISHED,
+  PAUSING,
+  RESUMING,
+  STOPPING,
   ERROR;
 
   /** The name DM prints, e.g. {@code Error}; also the metric label value. */
   public String dmName() {
     return name().charAt(0) + name().substring(1).toLowerCase(Locale.ROOT);
+  }
+
+  /** The task status of a task whose subtasks are all in {@code stage}. */
+  public static TaskStatus of(Stage stage) {
+    return valueOf(stage.name());
   }
 
   @Override

@@ -31,13 +31,16 @@ final class TargetTracker {
 
   private final Map<Key, State> states = new HashMap<>();
 
-  /** Folds this cycle's calls to one endpoint (at least one) into its health. */
+  /**
+   * Folds this cycle's calls to one endpoint (at least one) into its health: down if any failed,
+   * as long as its slowest call.
+   */
   TargetHealth record(String address, TargetRole role, List<? extends Outcome<?>> calls) {
     State state = states.computeIfAbsent(new Key(address, role), k -> new State());
     double seconds = 0;
     Outcome<?> failed = null;
     for (Outcome<?> call : calls) {
-      seconds += call.seconds();
+      seconds = Math.max(seconds, call.seconds());
       if (!call.ok() && failed == null) {
         failed = call;
       }

@@ -1,6 +1,8 @@
 package io.dmexporter.status;
 
 import io.dmexporter.model.BinlogPosition;
+import io.dmexporter.model.Validation.ErrorRowCounts;
+import io.dmexporter.model.Validation.RowCounts;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -9,6 +11,10 @@ public final class Parsers {
   private static final Pattern PROGRESS = Pattern.compile("\\s*(\\d+(?:\\.\\d+)?)\\s*%\\s*");
   private static final Pattern BINLOG = Pattern.compile("\\s*\\(\\s*(.+?)\\s*,\\s*(\\d+)\\s*\\)\\s*");
   private static final Pattern FILE_INDEX = Pattern.compile(".*\\.(\\d+)");
+  private static final Pattern ROWS = Pattern.compile("\\s*insert/update/delete:\\s*(\\d+)/(\\d+)/(\\d+)\\s*");
+  // DM may append " (failed to load error count from meta db: ...)" after the counts.
+  private static final Pattern ERROR_ROWS =
+      Pattern.compile("\\s*new/ignored/resolved:\\s*(\\d+)/(\\d+)/(\\d+)(?:\\s+\\(.*\\))?\\s*", Pattern.DOTALL);
 
   private Parsers() {}
 
@@ -45,6 +51,36 @@ public final class Parsers {
     }
     try {
       return new BinlogPosition(file, Long.parseLong(index.group(1)), Long.parseLong(m.group(2)));
+    } catch (NumberFormatException tooLong) {
+      return null;
+    }
+  }
+
+  /** The validator's {@code "insert/update/delete: 1/2/3"} → (1, 2, 3); null when empty or malformed. */
+  public static RowCounts validationRows(String status) {
+    long[] n = three(ROWS, status);
+    return n == null ? null : new RowCounts(n[0], n[1], n[2]);
+  }
+
+  /**
+   * The validator's {@code "new/ignored/resolved: 1/2/3"}, optionally followed by DM's note that
+   * the counts could not be loaded, → (1, 2, 3); null when empty or malformed.
+   */
+  public static ErrorRowCounts validationErrorRows(String status) {
+    long[] n = three(ERROR_ROWS, status);
+    return n == null ? null : new ErrorRowCounts(n[0], n[1], n[2]);
+  }
+
+  private static long[] three(Pattern pattern, String text) {
+    if (text == null || text.isBlank()) {
+      return null;
+    }
+    Matcher m = pattern.matcher(text);
+    if (!m.matches()) {
+      return null;
+    }
+    try {
+      return new long[] {Long.parseLong(m.group(1)), Long.parseLong(m.group(2)), Long.parseLong(m.group(3))};
     } catch (NumberFormatException tooLong) {
       return null;
     }

@@ -7,6 +7,7 @@ import io.dmexporter.model.Subtask;
 import io.dmexporter.model.Task;
 import io.dmexporter.model.TaskStatus;
 import io.dmexporter.model.Unit;
+import io.dmexporter.model.UnknownSubtask;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.EnumSet;
@@ -18,41 +19,48 @@ import java.util.function.Function;
 
 /**
  * DM's task-status rules from {@code query-status}, applied independently of subtask order:
- * subtask error over relay problem over manual pause, then all-New, all-Finished, all-Stopped,
- * else Running.
+ * subtask error over relay problem over manual pause, then "every subtask in one stage" gives
+ * that stage, else Running. Subtasks whose status could not be read take no part.
  */
 public final class TaskStatusRules {
   private TaskStatusRules() {}
 
   /**
-   * Derives every task from its subtasks; {@code relayOf} gives the relay of a source id (null
-   * when relay is disabled or unknown). Tasks are returned in first-seen order.
+   * Derives every task from its readable subtasks and counts its unknown ones; {@code relayOf}
+   * gives the relay in the same worker's answer as a subtask (null when relay is disabled). Tasks
+   * are returned in first-seen order, readable ones first.
    */
-  public static List<Task> derive(Collection<Subtask> subtasks, Function<String, Relay> relayOf) {
+  public static List<Task> derive(
+      Collection<Subtask> subtasks, Collection<UnknownSubtask> unknown, Function<Subtask, Relay> relayOf) {
     Map<String, List<Subtask>> byTask = new LinkedHashMap<>();
     for (Subtask s : subtasks) {
       byTask.computeIfAbsent(s.task(), k -> new ArrayList<>()).add(s);
     }
+    Map<String, Integer> unknownByTask = new LinkedHashMap<>();
+    for (UnknownSubtask u : unknown) {
+      byTask.computeIfAbsent(u.task(), k -> new ArrayList<>());
+      unknownByTask.merge(u.task(), 1, Integer::sum);
+    }
     List<Task> tasks = new ArrayList<>(byTask.size());
-    byTask.forEach((name, list) -> tasks.add(derive(name, list, relayOf)));
+    byTask.forEach((name, list) -> tasks.add(derive(name, list, unknownByTask.getOrDefault(name, 0), relayOf)));
     return tasks;
   }
 
-  /** Derives one task from its subtasks. */
-  public static Task derive(String name, List<Subtask> subtasks, Function<String, Relay> relayOf) {
+  /** Derives one task from its readable subtasks. */
+  public static Task derive(String name, List<Subtask> subtasks, int unknown, Function<Subtask, Relay> relayOf) {
     Set<ErrorReason> reasons = errorReasons(subtasks, relayOf);
-    return new Task(name, status(subtasks, reasons), reasons, subtasks.size());
+    return new Task(name, status(subtasks, reasons), reasons, subtasks.size(), unknown);
   }
 
   /** The four independent Error conditions that hold for these subtasks now. */
-  public static Set<ErrorReason> errorReasons(List<Subtask> subtasks, Function<String, Relay> relayOf) {
+  public static Set<ErrorReason> errorReasons(List<Subtask> subtasks, Function<Subtask, Relay> relayOf) {
     Set<ErrorReason> reasons = EnumSet.noneOf(ErrorReason.class);
     for (Subtask s : subtasks) {
       if (s.pausedWithError()) {
         reasons.add(ErrorReason.SUBTASK_ERROR);
       }
       if (s.unit() == Unit.SYNC && s.stage() == Stage.RUNNING) {
-        ErrorReason relayReason = relayReason(relayOf.apply(s.sourceId()));
+        ErrorReason relayReason = relayReason(relayOf.apply(s));
         if (relayReason != null) {
           reasons.add(relayReason);
         }
@@ -75,26 +83,21 @@ public final class TaskStatusRules {
     return relay.stage() == Stage.PAUSED ? ErrorReason.RELAY_PAUSED : ErrorReason.RELAY_STOPPED;
   }
 
+  /** The status, or null when no subtask could be read. */
   private static TaskStatus status(List<Subtask> subtasks, Set<ErrorReason> reasons) {
+    if (subtasks.isEmpty()) {
+      return null;
+    }
     if (!reasons.isEmpty()) {
       return TaskStatus.ERROR;
     }
     if (subtasks.stream().anyMatch(s -> s.stage() == Stage.PAUSED)) {
       return TaskStatus.PAUSED;
     }
-    if (allIn(subtasks, Stage.NEW)) {
-      return TaskStatus.NEW;
-    }
-    if (allIn(subtasks, Stage.FINISHED)) {
-      return TaskStatus.FINISHED;
-    }
-    if (allIn(subtasks, Stage.STOPPED)) {
-      return TaskStatus.STOPPED;
+    Stage first = subtasks.get(0).stage();
+    if (first != null && subtasks.stream().allMatch(s -> s.stage() == first)) {
+      return TaskStatus.of(first);
     }
     return TaskStatus.RUNNING;
-  }
-
-  private static boolean allIn(List<Subtask> subtasks, Stage stage) {
-    return !subtasks.isEmpty() && subtasks.stream().allMatch(s -> s.stage() == stage);
   }
 }

@@ -8,7 +8,6 @@ import io.dmexporter.model.PollError;
 import io.dmexporter.testing.FakeDm;
 import io.dmexporter.testing.Seed;
 import io.dmexporter.testing.Tools;
-import io.grpc.Deadline;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -48,7 +47,7 @@ class TlsTest {
 
   private static Outcome<?> query(TlsSettings tls) throws Exception {
     try (DmClient client = new DmClient(new ChannelPool(tls.credentials(), tls.serverName()))) {
-      return client.queryWorker(worker.address(), Deadline.after(3, TimeUnit.SECONDS)).get();
+      return client.queryWorker(worker.address(), "worker1", System.nanoTime() + TimeUnit.SECONDS.toNanos(3)).get();
     }
   }
 

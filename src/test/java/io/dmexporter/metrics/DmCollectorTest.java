@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Test;
 
 class DmCollectorTest {
   private static Snapshot snapshot(Instant at, String source) {
-    return new Snapshot(at, 0.1, at, List.of(), List.of(),
+    return new Snapshot(at, 0.1, at, List.of(), List.of(), List.of(),
         List.of(new Source(source, "worker1", true, null, ProcessResult.NONE, null)), null, List.of());
   }
 

@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.dmexporter.Exporter;
-import io.dmexporter.config.HostPort;
 import io.dmexporter.dm.pb.ProcessError;
 import io.dmexporter.dm.pb.ProcessResult;
 import io.dmexporter.dm.pb.QueryStatusListResponse;
@@ -16,6 +15,7 @@ import io.dmexporter.dm.pb.SourceStatus;
 import io.dmexporter.dm.pb.Stage;
 import io.dmexporter.model.Snapshot;
 import io.dmexporter.poll.PollSettings.QueryMode;
+import io.dmexporter.testing.DmFakes;
 import io.dmexporter.testing.FakeDm;
 import io.dmexporter.testing.FakeDm.Fault;
 import io.dmexporter.testing.Scrape;
@@ -33,35 +33,21 @@ import org.junit.jupiter.api.Test;
 
 /** The poller against fake DM endpoints over real gRPC, observed through real HTTP scrapes. */
 class PollScenariosTest {
-  private final List<AutoCloseable> open = new ArrayList<>();
+  private final DmFakes dm = new DmFakes();
   private Exporter exporter;
 
   @AfterEach
   void closeAll() throws Exception {
-    if (exporter != null) {
-      exporter.close();
-    }
-    for (AutoCloseable c : open) {
-      c.close();
-    }
+    dm.close();
   }
 
   private FakeDm fake() throws Exception {
-    FakeDm f = FakeDm.start();
-    open.add(f);
-    return f;
+    return dm.fake();
   }
 
   private Exporter start(QueryMode mode, List<String> masters, List<String> workers, Duration timeout, Clock clock)
       throws Exception {
-    exporter = Exporter.start(new Exporter.Settings(
-        new PollSettings(mode, masters, workers, Duration.ofSeconds(30), timeout),
-        HostPort.parseListen("127.0.0.1:0"), "/metrics"), clock);
-    // The exporter polls once on start; wait for it so counts below are exact.
-    long until = System.nanoTime() + 10_000_000_000L;
-    while (!exporter.poller().current().ready() && System.nanoTime() < until) {
-      Thread.sleep(10);
-    }
+    exporter = dm.start(mode, masters, workers, timeout, clock);
     return exporter;
   }
 
@@ -70,14 +56,11 @@ class PollScenariosTest {
   }
 
   private Map<String, Double> cycle() throws Exception {
-    exporter.poller().runCycle();
-    return Scrape.metrics(exporter.port());
+    return dm.cycle();
   }
 
   private static String[] st(String task, String source, String worker, String... more) {
-    List<String> l = new ArrayList<>(List.of("task", task, "source_id", source, "worker", worker));
-    l.addAll(List.of(more));
-    return l.toArray(String[]::new);
+    return DmFakes.subtask(task, source, worker, more);
   }
 
   /** A master whose member list binds each worker (name, fake, source). */

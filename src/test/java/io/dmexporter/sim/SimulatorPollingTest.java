@@ -142,7 +142,7 @@ class SimulatorPollingTest {
     assertFalse(t.up());
     assertEquals(TargetRole.MASTER, t.role());
     assertEquals(expected, t.error(), t.message());
-    assertTrue(target(s, sim.masterAddresses().get(1)).up());
+    assertTrue(target(s, sim.masterAddresses().get(1)).up(), s.targets().toString());
     assertEquals(3, s.sources().stream().filter(Source::up).count(), "workers found through master2");
   }
 

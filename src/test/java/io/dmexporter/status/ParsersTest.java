@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
 import io.dmexporter.model.BinlogPosition;
+import io.dmexporter.model.Validation;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -46,5 +47,37 @@ class ParsersTest {
       "(bin.000001, 3234", "(bin.abc, 1)", "(bin.000001, 99999999999999999999999)"})
   void malformedBinlogYieldsNothing(String text) {
     assertNull(Parsers.binlogPosition(text));
+  }
+
+  @ParameterizedTest
+  @CsvSource(delimiter = ';', textBlock = """
+      'insert/update/delete: 8000/900/100' ; 8000 ; 900 ; 100
+      'insert/update/delete: 0/0/0'        ; 0    ; 0   ; 0
+      ' insert/update/delete:1/2/3 '       ; 1    ; 2   ; 3
+      """)
+  void validationRows(String text, long insert, long update, long delete) {
+    assertEquals(new Validation.RowCounts(insert, update, delete), Parsers.validationRows(text));
+  }
+
+  @ParameterizedTest
+  @CsvSource(delimiter = ';', textBlock = """
+      'new/ignored/resolved: 2/1/0'                                                          ; 2 ; 1 ; 0
+      'new/ignored/resolved: 3/0/1 (failed to load error count from meta db: context canceled)' ; 3 ; 0 ; 1
+      """)
+  void validationErrorRows(String text, long newRows, long ignored, long resolved) {
+    assertEquals(new Validation.ErrorRowCounts(newRows, ignored, resolved), Parsers.validationErrorRows(text));
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"", "insert/update/delete: 1/2", "insert/update/delete: -1/0/0", "new/ignored/resolved: 1/2/3",
+      "insert/update/delete: 1/2/3 trailing", "insert/update/delete: 99999999999999999999/0/0"})
+  void malformedValidationRowsYieldNothing(String text) {
+    assertNull(Parsers.validationRows(text));
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"", "new/ignored/resolved: 1/2", "insert/update/delete: 1/2/3", "new/ignored/resolved: 1/2/3 x"})
+  void malformedValidationErrorRowsYieldNothing(String text) {
+    assertNull(Parsers.validationErrorRows(text));
   }
 }

@@ -11,6 +11,7 @@ import io.dmexporter.model.Subtask;
 import io.dmexporter.model.Task;
 import io.dmexporter.model.TaskStatus;
 import io.dmexporter.model.Unit;
+import io.dmexporter.model.UnknownSubtask;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
@@ -48,9 +49,14 @@ class TaskStatusRulesTest {
       # one subtask paused without error: Paused
       Paused/Sync Running/Load                        | Paused   |
       # all New, all Finished, all Stopped
-      New/Check New/Dump                              | New      |
+      New/Load New/Dump                               | New      |
       Finished/Load Finished/Load                     | Finished |
       Stopped/Sync Stopped/Load                       | Stopped  |
+      # every subtask in one stage: that stage, as dmctl prints it
+      Pausing/Sync Pausing/Load                       | Pausing  |
+      Resuming/Sync Resuming/Dump                     | Resuming |
+      Stopping/Sync Stopping/Sync                     | Stopping |
+      Running/Sync Running/Load                       | Running  |
       # other situations: Running
       New/Dump Finished/Load                          | Running  |
       Stopped/Sync Running/Sync                       | Running  |
@@ -73,7 +79,7 @@ class TaskStatusRulesTest {
       if (i == 1) {
         Collections.reverse(order);
       }
-      Task task = TaskStatusRules.derive("t", order, f.relays::get);
+      Task task = TaskStatusRules.derive("t", order, 0, st -> f.relays.get(st.sourceId()));
       assertEquals(status, task.status().dmName(), "status for order " + order);
       assertEquals(expectedReasons, task.errorReasons(), "reasons for order " + order);
       assertEquals(f.subtasks.size(), task.subtasks());
@@ -87,18 +93,37 @@ class TaskStatusRulesTest {
         subtask(first, "s1", Stage.RUNNING, Unit.SYNC, false),
         subtask(second, "s2", Stage.PAUSED, Unit.LOAD, true),
         subtask(first, "s3", Stage.RUNNING, Unit.LOAD, false));
-    List<Task> tasks = TaskStatusRules.derive(subtasks, s -> null);
+    List<Task> tasks = TaskStatusRules.derive(subtasks, List.of(), s -> null);
     assertEquals(List.of(first, second), tasks.stream().map(Task::name).toList());
     assertEquals(TaskStatus.RUNNING, tasks.get(0).status());
     assertEquals(2, tasks.get(0).subtasks());
     assertEquals(TaskStatus.ERROR, tasks.get(1).status());
   }
 
+  @org.junit.jupiter.api.Test
+  void unknownSubtasksAreCountedAndTakeNoPartInTheStatus() {
+    List<Subtask> read = List.of(subtask("a", "s1", Stage.RUNNING, Unit.SYNC, false));
+    List<UnknownSubtask> unknown = List.of(
+        new UnknownSubtask("a", "s2", "", "no DM-worker is bound to the source"),
+        new UnknownSubtask("b", "s2", "", "no DM-worker is bound to the source"),
+        new UnknownSubtask("b", "s3", "w3", "DEADLINE_EXCEEDED"));
+    List<Task> tasks = TaskStatusRules.derive(read, unknown, s -> null);
+    assertEquals(List.of("a", "b"), tasks.stream().map(Task::name).toList());
+    Task a = tasks.get(0);
+    assertEquals(TaskStatus.RUNNING, a.status(), "the unread subtask does not make it Error or Paused");
+    assertEquals(1, a.subtasks());
+    assertEquals(1, a.unknownSubtasks());
+    Task b = tasks.get(1);
+    assertEquals(null, b.status(), "no subtask of b could be read: no status");
+    assertEquals(0, b.subtasks());
+    assertEquals(2, b.unknownSubtasks());
+  }
+
   static Subtask subtask(String task, String source, Stage stage, Unit unit, boolean error) {
     ProcessResult result = error
         ? new ProcessResult(false, List.of(new ProcessError(10006, "database", "downstream", "high", "Duplicate entry", "", "")))
         : ProcessResult.NONE;
-    return new Subtask(task, source, "w-" + source, stage, unit, result, "", null, null, null);
+    return new Subtask(task, source, "w-" + source, stage, unit, result, "", null, null, null, null);
   }
 
   /** Subtasks and relays (by source) parsed from a row. */

@@ -1,7 +1,11 @@
 package io.dmexporter.testing;
 
+import com.google.protobuf.Empty;
+import io.dmexporter.dm.pb.GetSubTaskCfgRequest;
+import io.dmexporter.dm.pb.GetSubTaskCfgResponse;
 import io.dmexporter.dm.pb.ListMemberRequest;
 import io.dmexporter.dm.pb.ListMemberResponse;
+import io.dmexporter.dm.pb.ListTaskConfigsResponse;
 import io.dmexporter.dm.pb.MasterGrpc;
 import io.dmexporter.dm.pb.QueryStatusListRequest;
 import io.dmexporter.dm.pb.QueryStatusListResponse;
@@ -15,6 +19,7 @@ import io.grpc.stub.StreamObserver;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -30,10 +35,15 @@ public final class FakeDm implements AutoCloseable {
   public volatile ListMemberResponse members = ListMemberResponse.newBuilder().setResult(true).build();
   public volatile QueryStatusListResponse masterStatus = QueryStatusListResponse.newBuilder().setResult(true).build();
   public volatile QueryStatusResponse workerStatus = QueryStatusResponse.newBuilder().setResult(true).build();
+  /** DM v8.0+'s task configs; null answers UNIMPLEMENTED, as an older DM-master does. */
+  public volatile ListTaskConfigsResponse taskConfigs;
+  /** Task → its subtasks' TOML configs for GetSubTaskCfg; null answers UNIMPLEMENTED. */
+  public volatile Map<String, List<String>> subtaskConfigs;
   public volatile Fault fault = Fault.NONE;
   public final AtomicInteger listMemberCalls = new AtomicInteger();
   public final AtomicInteger masterQueryCalls = new AtomicInteger();
   public final AtomicInteger workerQueryCalls = new AtomicInteger();
+  public final AtomicInteger catalogueCalls = new AtomicInteger();
 
   private final List<StreamObserver<?>> hung = new CopyOnWriteArrayList<>();
   private final Server server;
@@ -83,6 +93,31 @@ public final class FakeDm implements AutoCloseable {
     public void queryStatus(QueryStatusListRequest request, StreamObserver<QueryStatusListResponse> observer) {
       masterQueryCalls.incrementAndGet();
       answer(masterStatus, observer);
+    }
+
+    @Override
+    public void listTaskConfigs(Empty request, StreamObserver<ListTaskConfigsResponse> observer) {
+      catalogueCalls.incrementAndGet();
+      ListTaskConfigsResponse configs = taskConfigs;
+      if (configs == null) {
+        super.listTaskConfigs(request, observer);
+      } else {
+        answer(configs, observer);
+      }
+    }
+
+    @Override
+    public void getSubTaskCfg(GetSubTaskCfgRequest request, StreamObserver<GetSubTaskCfgResponse> observer) {
+      catalogueCalls.incrementAndGet();
+      Map<String, List<String>> configs = subtaskConfigs;
+      if (configs == null) {
+        super.getSubTaskCfg(request, observer);
+        return;
+      }
+      List<String> cfgs = configs.get(request.getName());
+      answer(cfgs == null
+          ? GetSubTaskCfgResponse.newBuilder().setResult(false).setMsg("task not found").build()
+          : GetSubTaskCfgResponse.newBuilder().setResult(true).addAllCfgs(cfgs).build(), observer);
     }
   }
 

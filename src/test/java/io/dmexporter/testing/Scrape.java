@@ -24,6 +24,12 @@ public final class Scrape {
         .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
   }
 
+  /** A GET with an {@code Accept} header. */
+  public static HttpResponse<String> get(int port, String path, String accept) throws IOException, InterruptedException {
+    return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).header("Accept", accept)
+        .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+  }
+
   /** Fetches and parses {@code /metrics}. */
   public static Map<String, Double> metrics(int port) throws IOException, InterruptedException {
     HttpResponse<String> r = get(port, "/metrics");

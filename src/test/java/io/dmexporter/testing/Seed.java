@@ -19,6 +19,9 @@ import io.dmexporter.dm.pb.SubTaskStatus;
 import io.dmexporter.dm.pb.SyncStatus;
 import io.dmexporter.dm.pb.UnitType;
 import io.dmexporter.dm.pb.WorkerInfo;
+import io.dmexporter.dm.pb.ListTaskConfigsResponse;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -139,5 +142,38 @@ public final class Seed {
         .addMembers(Members.newBuilder().setMaster(mm))
         .addMembers(Members.newBuilder().setWorker(wm))
         .build();
+  }
+
+  /** The seed's tasks and their sources as DM-master's task configs know them. */
+  public static Map<String, List<String>> taskSources() {
+    return Map.of(
+        "test", List.of("mysql-replica-01", "mysql-replica-02", "mysql-replica-03", "mysql-replica-04"),
+        "test2", List.of("mysql-replica-01", "mysql-replica-02"));
+  }
+
+  /** {@code ListTaskConfigs} (DM v8.0+): each task's config in YAML, as DM-master writes it. */
+  public static ListTaskConfigsResponse taskConfigs(Map<String, List<String>> sourcesByTask) {
+    ListTaskConfigsResponse.Builder b = ListTaskConfigsResponse.newBuilder().setResult(true);
+    sourcesByTask.forEach((task, sources) -> {
+      StringBuilder yaml = new StringBuilder("name: " + task + "\ntask-mode: all\nshard-mode: \"\"\n"
+          + "target-database:\n  host: 127.0.0.1\n  port: 4000\n  user: root\n  password: '******'\n"
+          + "mysql-instances:\n");
+      for (String source : sources) {
+        yaml.append("- source-id: ").append(source).append("\n  meta: null\n  filter-rules: []\n  route-rules: []\n");
+      }
+      b.putTaskConfigs(task, yaml.toString());
+    });
+    return b.build();
+  }
+
+  /** {@code GetSubTaskCfg} answers: each task's subtask configs in TOML, as DM-master writes them. */
+  public static Map<String, List<String>> subtaskConfigs(Map<String, List<String>> sourcesByTask) {
+    Map<String, List<String>> configs = new LinkedHashMap<>();
+    sourcesByTask.forEach((task, sources) -> configs.put(task, sources.stream()
+        .map(source -> "is-sharding = false\nshard-mode = \"\"\nname = \"" + task + "\"\nmode = \"all\"\n"
+            + "source-id = \"" + source + "\"\n\n[from]\n  host = \"127.0.0.1\"\n  port = 3306\n"
+            + "\n[to]\n  host = \"127.0.0.1\"\n  port = 4000\n")
+        .toList()));
+    return configs;
   }
 }
