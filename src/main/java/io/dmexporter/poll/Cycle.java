@@ -70,6 +70,7 @@ final class Cycle {
   private final Memory memory;
   private final Map<TargetTracker.Key, List<Outcome<?>>> calls = new LinkedHashMap<>();
   private boolean anySuccess;
+  private boolean finished;
   /** Set when {@code ListTaskConfigs} answered UNIMPLEMENTED or proved to work. */
   volatile CatalogueMode learnedMode;
 
@@ -117,7 +118,7 @@ final class Cycle {
     if (masterCall != null) {
       awaitAll(List.of(masterCall));
     }
-    Map<String, Set<String>> known = await(catalogue);
+    Map<String, Set<String>> known = awaitOrNull(catalogue);
     List<WorkerCall> workerResults = new ArrayList<>(workerCalls.size());
     Map<String, WorkerMember> queried = workers;
     workerCalls.forEach((address, f) -> workerResults.add(new WorkerCall(queried.get(address), f.join())));
@@ -127,7 +128,7 @@ final class Cycle {
       Set<String> seen = tasksIn(workerResults, master);
       seen.removeAll(known.keySet());
       if (!seen.isEmpty()) {
-        Map<String, Set<String>> more = await(perTask(target, seen));
+        Map<String, Set<String>> more = awaitOrNull(perTask(target, seen));
         if (more != null) {
           known = new TreeMap<>(known);
           known.putAll(more);
@@ -141,7 +142,7 @@ final class Cycle {
     if (master != null) {
       addCall(TargetRole.MASTER, master);
     }
-    return new Result(membership, workerResults, master, masterCall != null, known, calls, anySuccess);
+    return finish(membership, workerResults, master, masterCall != null, known);
   }
 
   // ---------------------------------------------------------------- the task catalogue
@@ -172,6 +173,9 @@ final class Cycle {
   }
 
   private CompletableFuture<Map<String, Set<String>>> perTask(String target, Collection<String> tasks) {
+    if (System.nanoTime() >= deadline) {
+      return CompletableFuture.completedFuture(null); // too late to ask: the cycle is ending
+    }
     Map<String, CompletableFuture<Outcome<Set<String>>>> asks = new TreeMap<>();
     for (String task : tasks) {
       asks.put(task, client.subtaskSources(target, task, deadline));
@@ -257,13 +261,23 @@ final class Cycle {
     return answer.address();
   }
 
+  /** Records a call whose answer may land on another thread; one that lands after the cycle ended is dropped. */
   private synchronized void record(TargetRole role, Outcome<?> call) {
-    addCall(role, call);
+    if (!finished) {
+      addCall(role, call);
+    }
   }
 
   private synchronized void addCall(TargetRole role, Outcome<?> call) {
     calls.computeIfAbsent(new TargetTracker.Key(call.address(), role), k -> new ArrayList<>()).add(call);
     anySuccess |= call.ok();
+  }
+
+  /** Ends the cycle: what it recorded is final. */
+  private synchronized Result finish(Membership membership, List<WorkerCall> workers,
+      Outcome<List<SourceAnswer>> master, boolean masterAsked, Map<String, Set<String>> catalogue) {
+    finished = true;
+    return new Result(membership, workers, master, masterAsked, catalogue, new LinkedHashMap<>(calls), anySuccess);
   }
 
   // ---------------------------------------------------------------- waiting
@@ -288,6 +302,18 @@ final class Cycle {
 
   private void awaitAll(Collection<? extends CompletableFuture<?>> futures) {
     await(CompletableFuture.allOf(futures.toArray(CompletableFuture[]::new)));
+  }
+
+  /** The catalogue is a chain of calls: if it has not completed by the deadline, this cycle goes without. */
+  private <T> T awaitOrNull(CompletableFuture<T> f) {
+    try {
+      return f.get(Math.max(0, deadline - System.nanoTime()) + GRACE_NANOS, TimeUnit.NANOSECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("poll cycle interrupted", e);
+    } catch (ExecutionException | TimeoutException e) {
+      return null;
+    }
   }
 
   private <T> T await(CompletableFuture<T> f) {
