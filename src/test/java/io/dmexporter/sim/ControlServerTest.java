@@ -76,13 +76,11 @@ class ControlServerTest {
     ok("POST", "/api/v1/tasks/x/sources/mysql-replica-01/resume", null);
     ok("POST", "/api/v1/tasks/x/sources/mysql-replica-01/pause", "{\"error\":false}");
     assertTrue(subtask().getResult().getIsCanceled());
-    ok("POST", "/api/v1/tasks/x/sources/mysql-replica-01/stop", null);
-    assertEquals(Stage.Stopped, subtask().getStage());
 
     ok("POST", "/api/v1/sources/mysql-replica-01/relay", "{\"stage\":\"Paused\",\"error\":true}");
     var relay = grpc.worker(sim.workerAddress("worker1")).getSourceStatus().getRelayStatus();
     assertEquals(Stage.Paused, relay.getStage());
-    assertEquals(30031, relay.getResult().getErrors(0).getErrCode());
+    assertEquals(30015, relay.getResult().getErrors(0).getErrCode());
 
     String w1 = sim.workerAddress("worker1");
     ok("PUT", "/api/v1/faults/" + w1, "{\"kind\":\"hang\"}");
@@ -92,8 +90,9 @@ class ControlServerTest {
     ok("PUT", "/api/v1/faults/" + w1, "{\"kind\":\"delay\",\"delay\":\"1ms\"}");
     JsonNode state = call("GET", "/api/v1/cluster", null).body();
     assertEquals("delay 1ms", state.at("/workers/0/fault").asText());
-    assertEquals("Stopped", state.at("/tasks/0/subtasks/0/stage").asText());
+    assertEquals("Paused", state.at("/tasks/0/subtasks/0/stage").asText());
     assertEquals("Paused", state.at("/sources/0/relay/stage").asText());
+    assertEquals("v8.5", state.get("version").asText());
     ok("DELETE", "/api/v1/faults/" + w1, null);
     assertTrue(grpc.worker(w1).getResult());
 
@@ -101,7 +100,9 @@ class ControlServerTest {
     assertEquals("bound", call("GET", "/api/v1/cluster", null).body().at("/workers/1/stage").asText(),
         "the source failed over to worker2");
     ok("POST", "/api/v1/masters/master1/leader", null);
-    ok("DELETE", "/api/v1/tasks/x", null);
+    ok("POST", "/api/v1/tasks/x/sources/mysql-replica-01/stop", null);
+    assertEquals(0, grpc.worker(sim.workerAddress("worker2")).getSubTaskStatusCount(), "stop-task deletes the subtask");
+    assertEquals(404, call("DELETE", "/api/v1/tasks/x", null).status(), "and its task, which had no other");
     ok("DELETE", "/api/v1/sources/mysql-replica-01", null);
     JsonNode empty = call("GET", "/api/v1/cluster", null).body();
     assertEquals(0, empty.get("tasks").size());
