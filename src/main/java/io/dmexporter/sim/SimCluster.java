@@ -345,9 +345,13 @@ final class SimCluster {
 
   /** Gives package code (the demo) direct access to a subtask after moving its source to now. */
   synchronized void withSubtask(String task, String source, BiConsumer<SimSubtask, SimSource> action) {
-    task(task);
     SimSource s = advanced(source);
-    action.accept(s.subtask(task), s);
+    SimSubtask st = s.subtasks.get(task);
+    if (st == null) { // a Stopping subtask is still on its worker after DM-master dropped its task
+      task(task);
+      st = s.subtask(task);
+    }
+    action.accept(st, s);
     cleanup();
   }
 
