@@ -470,7 +470,9 @@ final class SimSubtask {
         .addAllBlockingDDLs(blockingDdls)
         .setSynced(syncPos >= head - 0.5)
         .setBinlogType(relayEnabled ? "local" : "remote")
-        .setSecondsBehindMaster(Math.round((head - syncPos) / up.bytesPerSecond()));
+        // updateReplicationLagMetric: the age of the jobs in flight, 0 when there are none (caught up,
+        // or held by a paused relay or a shard DDL while the master moves on)
+        .setSecondsBehindMaster(recent > 0 ? Math.round((head - syncPos) / up.bytesPerSecond()) : 0);
     if (shardingGroup != null) {
       s.addUnresolvedGroups(shardingGroup);
     }

@@ -157,6 +157,8 @@ class MembersTest {
     assertEquals("no sub task with name a has started", missing.getMsg());
     QueryStatusResponse free = tc.grpc.worker(tc.sim.workerAddress("worker4"));
     assertFalse(free.getResult());
-    assertTrue(free.getMsg().contains("no mysql source is being handled in the worker"));
+    assertEquals("[code=40070:class=dm-worker:scope=internal:level=high], Message: no mysql source is being handled "
+        + "in the worker", free.getMsg(), "ErrWorkerNoStart");
+    assertEquals("worker4", free.getSourceStatus().getWorker());
   }
 }
