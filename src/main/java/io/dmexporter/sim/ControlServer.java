@@ -197,12 +197,8 @@ final class ControlServer implements AutoCloseable {
   /** Task-wide routes: {@code /tasks/{task}/{pause,resume,stop,shard-mode,shard-ddl,validation}}. */
   private Object task(String method, String task, String action, JsonNode body) {
     return switch (action) {
-      case "pause" -> only(method, "POST", () -> cluster.eachSubtask(task, (st, id) -> st.pause(id)));
-      case "resume" -> only(method, "POST", () -> cluster.eachSubtask(task, (st, id) -> {
-        if (st.stage == Stage.Paused || st.stage == Stage.Stopped) {
-          st.resume(id);
-        }
-      }));
+      case "pause" -> only(method, "POST", () -> cluster.pauseTask(task));
+      case "resume" -> only(method, "POST", () -> cluster.resumeTask(task));
       case "stop" -> only(method, "POST", () -> cluster.removeTask(task));
       case "shard-mode" -> only(method, "PUT", () -> cluster.setShardMode(task, ShardMode.parse(text(body, "mode", true))));
       case "shard-ddl" -> only(method, "DELETE", () -> cluster.resolveShardDdl(task));

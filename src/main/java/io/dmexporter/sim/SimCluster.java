@@ -575,6 +575,24 @@ final class SimCluster {
     cleanup();
   }
 
+  /** pause-task: every Running subtask pauses, one Paused by an error is canceled; the others are left as they are. */
+  synchronized void pauseTask(String task) {
+    eachSubtask(task, (st, id) -> {
+      if (st.stage == Stage.Running || (st.stage == Stage.Paused && st.error != null && !st.canceled)) {
+        st.pause(id);
+      }
+    });
+  }
+
+  /** resume-task: every Paused or Stopped subtask runs again; the others are left as they are. */
+  synchronized void resumeTask(String task) {
+    eachSubtask(task, (st, id) -> {
+      if (st.stage == Stage.Paused || st.stage == Stage.Stopped) {
+        st.resume(id);
+      }
+    });
+  }
+
   // ---------------------------------------------------------------- shard DDL
 
   synchronized void setShardMode(String task, ShardMode mode) {

@@ -195,18 +195,14 @@ public final class Simulator implements AutoCloseable {
     cluster.subtask(task, source, (st, id) -> st.finish(id));
   }
 
-  /** pause-task on every subtask of the task that is Running (or Paused by an error). */
+  /** pause-task on every subtask of the task that is Running (or Paused by an error); the others are left alone. */
   public void pauseTask(String task) {
-    cluster.eachSubtask(task, (st, id) -> st.pause(id));
+    cluster.pauseTask(task);
   }
 
   /** resume-task on every Paused or Stopped subtask of the task. */
   public void resumeTask(String task) {
-    cluster.eachSubtask(task, (st, id) -> {
-      if (st.stage == Stage.Paused || st.stage == Stage.Stopped) {
-        st.resume(id);
-      }
-    });
+    cluster.resumeTask(task);
   }
 
   /**

@@ -102,6 +102,17 @@ class StagesTest {
   }
 
   @Test
+  void pauseTaskAndResumeTaskActOnTheSubtasksThatCan() {
+    try (TestCluster tc = twoSources()) {
+      tc.sim.pauseSubtask("t", S1, false);
+      tc.sim.pauseTask("t"); // S1 is paused already: left as it is, S2 pauses
+      assertEquals(List.of(Stage.Paused, Stage.Paused), stages(tc));
+      tc.sim.resumeTask("t");
+      assertEquals(List.of(Stage.Running, Stage.Running), stages(tc));
+    }
+  }
+
+  @Test
   void aSourceTakenOverByAnotherWorkerRunsAgainWithoutItsErrorPause() {
     try (TestCluster tc = twoSources()) {
       tc.sim.failSubtask("t", S1, ErrorKind.DUPLICATE_ENTRY, 0);
