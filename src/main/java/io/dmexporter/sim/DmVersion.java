@@ -70,6 +70,11 @@ public enum DmVersion {
     return since(7, 5);
   }
 
+  /** The subtask config key {@code strict-optimistic-shard-mode} (v7.5). */
+  public boolean strictOptimisticShardMode() {
+    return since(7, 5);
+  }
+
   /** DM-master's "source not bound" placeholders in QueryStatus (v6.0). */
   public boolean placeholders() {
     return since(6, 0);

@@ -23,7 +23,7 @@ final class TaskConfigs {
     StringBuilder b = new StringBuilder();
     b.append("is-sharding = ").append(task.shardMode != null).append('\n');
     b.append("shard-mode = ").append(quoted(task.shardMode == null ? "" : task.shardMode.dmName())).append('\n');
-    if (version.optimisticConflictStatus()) {
+    if (version.strictOptimisticShardMode()) {
       b.append("strict-optimistic-shard-mode = false\n");
     }
     b.append("online-ddl = false\n");
