@@ -136,33 +136,80 @@ final class ControlServer implements AutoCloseable {
     String head = p.isEmpty() ? "" : p.get(0);
     return switch (head + "/" + p.size()) {
       case "cluster/1" -> only(method, "GET", () -> cluster.state());
-      case "tasks/1" -> only(method, "POST", () -> cluster.addTask(text(body, "name", true),
-          body.has("mode") ? TaskMode.parse(text(body, "mode", true)) : TaskMode.ALL, list(body, "sources")));
+      case "cluster/2" -> {
+        expect(p, 1, "version");
+        yield only(method, "PUT", () -> cluster.setVersion(DmVersion.parse(text(body, "version", true))));
+      }
+      case "tasks/1" -> only(method, "POST", () -> addTask(body));
       case "tasks/2" -> only(method, "DELETE", () -> cluster.removeTask(p.get(1)));
+      case "tasks/3" -> task(method, p.get(1), p.get(2), body);
+      case "tasks/4" -> {
+        expect(p, 2, "validation");
+        expect(p, 3, "cutover");
+        yield only(method, "PUT", () -> cluster.setValidationCutover(p.get(1), text(body, "binlogPos", false),
+            text(body, "binlogGtid", false)));
+      }
       case "tasks/5" -> {
-        if (!p.get(2).equals("sources")) {
-          throw notFound(p);
-        }
+        expect(p, 2, "sources");
         yield only(method, "POST", () -> subtaskAction(p.get(1), p.get(3), p.get(4), body));
+      }
+      case "tasks/6" -> {
+        expect(p, 2, "sources");
+        expect(p, 4, "validation");
+        yield only(method, "POST", () -> validator(p.get(1), p.get(3), p.get(5), body));
       }
       case "sources/1" -> only(method, "POST", () -> cluster.addSource(text(body, "id", true), flag(body, "relay")));
       case "sources/2" -> only(method, "DELETE", () -> cluster.removeSource(p.get(1)));
       case "sources/3" -> {
-        if (!p.get(2).equals("relay")) {
-          throw notFound(p);
-        }
+        expect(p, 2, "relay");
         yield only(method, "POST", () -> relay(p.get(1), body));
       }
       case "workers/3" -> only(method, "POST", () -> worker(p.get(1), p.get(2), body));
+      case "masters/2" -> {
+        expect(p, 1, "leader");
+        yield only(method, "DELETE", cluster::clearLeader);
+      }
       case "masters/3" -> only(method, "POST", () -> master(p.get(1), p.get(2)));
       case "faults/2" -> fault(method, p.get(1), body);
       case "clock/2" -> {
-        if (!p.get(1).equals("advance")) {
-          throw notFound(p);
-        }
+        expect(p, 1, "advance");
         yield only(method, "POST", () -> advance(text(body, "duration", true)));
       }
       default -> throw notFound(p);
+    };
+  }
+
+  private static void expect(List<String> p, int i, String segment) {
+    if (!p.get(i).equals(segment)) {
+      throw notFound(p);
+    }
+  }
+
+  private void addTask(JsonNode body) {
+    String name = text(body, "name", true);
+    cluster.addTask(name, body.has("mode") ? TaskMode.parse(text(body, "mode", true)) : TaskMode.ALL,
+        list(body, "sources"), flag(body, "stopped"));
+    if (body.has("shardMode")) {
+      cluster.setShardMode(name, ShardMode.parse(text(body, "shardMode", true)));
+    }
+  }
+
+  /** Task-wide routes: {@code /tasks/{task}/{pause,resume,stop,shard-mode,shard-ddl,validation}}. */
+  private Object task(String method, String task, String action, JsonNode body) {
+    return switch (action) {
+      case "pause" -> only(method, "POST", () -> cluster.pauseTask(task));
+      case "resume" -> only(method, "POST", () -> cluster.resumeTask(task));
+      case "stop" -> only(method, "POST", () -> cluster.removeTask(task));
+      case "shard-mode" -> only(method, "PUT", () -> cluster.setShardMode(task, ShardMode.parse(text(body, "mode", true))));
+      case "shard-ddl" -> only(method, "DELETE", () -> cluster.resolveShardDdl(task));
+      case "validation" -> switch (method) {
+        case "PUT" -> only(method, "PUT", () -> cluster.enableValidation(task,
+            ValidationMode.parse(body.has("mode") ? text(body, "mode", true) : "full")));
+        case "DELETE" -> only(method, "DELETE", () -> cluster.stopValidation(task, null, null));
+        default -> throw new HttpError(405, "use PUT or DELETE on a task's validation, not " + method);
+      };
+      default -> throw new HttpError(404, "unknown task action '" + action
+          + "'; use pause, resume, stop, shard-mode, shard-ddl or validation");
     };
   }
 
@@ -185,6 +232,10 @@ final class ControlServer implements AutoCloseable {
   }
 
   private void subtaskAction(String task, String source, String action, JsonNode body) {
+    if (action.equals("shard-ddl")) {
+      cluster.shardDdl(task, source, text(body, "ddl", true));
+      return;
+    }
     cluster.subtask(task, source, (st, id) -> {
       switch (action) {
         case "pause" -> {
@@ -192,17 +243,47 @@ final class ControlServer implements AutoCloseable {
             st.pause(id);
           } else {
             ErrorKind kind = body.has("kind") ? ErrorKind.parse(text(body, "kind", true)) : ErrorKind.typicalFor(st.unit);
-            st.fail(id, kind, body.path("repeat").asInt(0));
+            if (kind.relayError()) {
+              throw new IllegalArgumentException("'" + kind.id() + "' is a relay error; pause the relay instead");
+            }
+            st.fail(id, kind.toProto(), number(body, "repeat"));
           }
         }
         case "resume" -> st.resume(id);
         case "stop" -> st.stop(id);
         case "finish" -> st.finish(id);
         case "start" -> st.start(id);
+        case "stuck" -> {
+          if (!body.has("stuck") || flag(body, "stuck")) {
+            st.stuck = true;
+          } else {
+            st.release();
+          }
+        }
         default -> throw new HttpError(404, "unknown subtask action '" + action
-            + "'; use pause, resume, stop, finish or start");
+            + "'; use pause, resume, stop, finish, start, stuck or shard-ddl");
       }
     });
+  }
+
+  private void validator(String task, String source, String action, JsonNode body) {
+    switch (action) {
+      case "errors" -> cluster.addValidationErrors(task, source, number(body, "rows"));
+      case "fail" -> cluster.stopValidation(task, source, DmError.VALIDATOR_GET_EVENT.toProto("failed to get event",
+          "ERROR 2013 (HY000): Lost connection to MySQL server during query"));
+      default -> throw new HttpError(404, "unknown validation action '" + action + "'; use errors or fail");
+    }
+  }
+
+  private static int number(JsonNode body, String field) {
+    JsonNode n = body.get(field);
+    if (n == null || n.isNull()) {
+      return 0;
+    }
+    if (!n.isInt() || n.asInt() < 0) {
+      throw new IllegalArgumentException("field \"" + field + "\" must be a whole number, 0 or more");
+    }
+    return n.asInt();
   }
 
   private void relay(String source, JsonNode body) {
@@ -214,7 +295,9 @@ final class ControlServer implements AutoCloseable {
     Stage s = Arrays.stream(Stage.values()).filter(x -> x.name().equals(stage)).findFirst()
         .orElseThrow(() -> new IllegalArgumentException("unknown relay stage '" + stage
             + "'; use New, Running, Paused, Stopped or Finished"));
-    cluster.setRelay(source, s, flag(body, "error"));
+    ErrorKind kind = body.has("kind") ? ErrorKind.parse(text(body, "kind", true))
+        : flag(body, "error") ? ErrorKind.RELAY_READ : null;
+    cluster.setRelay(source, s, kind, number(body, "repeat"));
   }
 
   private void worker(String name, String action, JsonNode body) {

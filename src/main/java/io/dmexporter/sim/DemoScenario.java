@@ -8,13 +8,16 @@ import java.util.List;
 
 /**
  * The demo cluster: 1 master and worker1..worker4 bound to mysql-replica-01..04, starting from the
- * {@code query-status} example of DM's documentation and then living along a timeline (docs/simulator.md).
+ * {@code query-status} example of DM's documentation and then living along a timeline
+ * (docs/simulator.md), plus a shard-merge task with a validator and an optimistic DDL conflict.
  */
 public final class DemoScenario {
   static final String TASK = "test";
   static final String PAUSED_TASK = "test2";
   static final String DDL = "USE `test`; ALTER TABLE `test`.`t_target` DROP COLUMN `age`;";
   static final String LOCK_ID = "test-`test`.`t_target`";
+  static final String SHARD_TASK = "shard_merge";
+  static final String CONFLICT_DDL = "ALTER TABLE `shard_db`.`shard_tbl` MODIFY COLUMN `c` BIGINT";
   private static final double CYCLE = 300;
 
   private DemoScenario() {}
@@ -40,8 +43,11 @@ public final class DemoScenario {
           bytesPerRow[i], i == 0 ? 14 : 4000 + 1000L * i), false);
       c.bindWorker("worker" + (i + 1), id);
     }
-    c.addTask(TASK, TaskMode.ALL, List.of(source(1), source(2), source(3), source(4)));
-    c.addTask(PAUSED_TASK, TaskMode.INCREMENTAL, List.of(source(1), source(2)));
+    c.addTask(TASK, TaskMode.ALL, List.of(source(1), source(2), source(3), source(4)), false);
+    c.setShardMode(TASK, ShardMode.PESSIMISTIC);
+    c.addTask(PAUSED_TASK, TaskMode.INCREMENTAL, List.of(source(1), source(2)), false);
+    c.addTask(SHARD_TASK, TaskMode.INCREMENTAL, List.of(source(3), source(4)), false);
+    c.setShardMode(SHARD_TASK, ShardMode.OPTIMISTIC);
     seedTest(c);
     for (String id : List.of(source(1), source(2))) {
       c.withSubtask(PAUSED_TASK, id, (st, s) -> {
@@ -49,6 +55,10 @@ public final class DemoScenario {
         st.pause(s.id);
       });
     }
+    for (String id : List.of(source(3), source(4))) {
+      c.withSubtask(SHARD_TASK, id, (st, s) -> st.seedRunning(UnitType.Sync));
+    }
+    c.enableValidation(SHARD_TASK, ValidationMode.FAST);
     timeline(c);
     return Simulator.launch(c, opts);
   }
@@ -70,6 +80,11 @@ public final class DemoScenario {
       st.shardingGroup = ShardingGroup.newBuilder().setTarget("`test`.`t_target`").addDDLs(DDL)
           .setFirstLocation("(bin|000001.000001, 3130)").addSynced("`test`.`t2`").build();
     });
+    SimCluster.DdlLock lock = new SimCluster.DdlLock(LOCK_ID, TASK, ShardMode.PESSIMISTIC, source(1), List.of(DDL));
+    for (int i = 1; i <= 4; i++) {
+      lock.ready.put(source(i), i == 1);
+    }
+    c.locks.put(LOCK_ID, lock);
     c.withSubtask(TASK, source(2), (st, s) -> {
       running(st);
       st.unit = UnitType.Load;
@@ -86,7 +101,7 @@ public final class DemoScenario {
       st.loadBps = 1733;
       st.metaOffset = 4_100_000;
       st.seedProgress(0, 90);
-      st.fail(s.id, ErrorKind.DUPLICATE_ENTRY, 0);
+      st.fail(s.id, ErrorKind.DUPLICATE_ENTRY.toProto(), 0);
     });
     c.withSubtask(TASK, source(4), (st, s) -> {
       running(st);
@@ -111,27 +126,25 @@ public final class DemoScenario {
   /** What happens after t=0, in simulated seconds (they scale with the speed). */
   private static void timeline(SimCluster c) {
     at(c, 180, () -> c.subtask(TASK, source(3), (st, id) -> st.resume(id)));
-    at(c, 300, () -> c.withSubtask(TASK, source(1), (st, s) -> {
-      st.blockingDdls = List.of();
-      st.ddlLockId = "";
-      st.shardingGroup = null;
-    }));
-    at(c, 330, () -> c.setRelay(source(1), Stage.Running, false));
-    at(c, 390, () -> c.setRelay(source(1), Stage.Paused, false));
-    at(c, 480, () -> c.setRelay(source(1), Stage.Running, false));
-    at(c, 510, () -> c.subtask(TASK, source(2), (st, id) -> st.fail(id, ErrorKind.BAD_CONNECTION, 1)));
+    at(c, 240, () -> c.shardDdl(SHARD_TASK, source(4), CONFLICT_DDL));
+    at(c, 300, () -> c.resolveShardDdl(TASK));
+    at(c, 330, () -> c.setRelay(source(1), Stage.Running, null, 0));
+    at(c, 360, () -> c.addValidationErrors(SHARD_TASK, source(3), 2));
+    at(c, 390, () -> c.setRelay(source(1), Stage.Paused, null, 0));
+    at(c, 450, () -> c.resolveShardDdl(SHARD_TASK));
+    at(c, 480, () -> c.setRelay(source(1), Stage.Running, null, 0));
+    at(c, 510, () -> c.subtask(TASK, source(2), (st, id) -> st.fail(id, ErrorKind.BAD_CONNECTION.toProto(), 1)));
     cycle(c, 600, 0);
   }
 
-  /** After the scripted part: every five minutes a relay error or a flapping error, alternating. */
+  /** After the scripted part: every five minutes a flapping relay error or a subtask error, alternating. */
   private static void cycle(SimCluster c, double t, int n) {
     at(c, t, () -> {
       if (n % 2 == 0) {
-        c.setRelay(source(1), Stage.Paused, true);
-        at(c, t + 90, () -> c.setRelay(source(1), Stage.Running, false));
+        c.setRelay(source(1), Stage.Paused, ErrorKind.RELAY_READ, 3);
       } else {
         String id = source((n / 2) % 4 + 1);
-        c.subtask(TASK, id, (st, s) -> st.fail(s, ErrorKind.BAD_CONNECTION, n % 3 == 1 ? 1 : 0));
+        c.subtask(TASK, id, (st, s) -> st.fail(s, ErrorKind.BAD_CONNECTION.toProto(), n % 3 == 1 ? 1 : 0));
       }
       cycle(c, t + CYCLE, n + 1);
     });

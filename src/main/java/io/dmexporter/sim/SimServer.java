@@ -1,12 +1,22 @@
 package io.dmexporter.sim;
 
+import com.google.protobuf.Empty;
+import io.dmexporter.dm.pb.GetCfgRequest;
+import io.dmexporter.dm.pb.GetCfgResponse;
+import io.dmexporter.dm.pb.GetSubTaskCfgRequest;
+import io.dmexporter.dm.pb.GetSubTaskCfgResponse;
 import io.dmexporter.dm.pb.ListMemberRequest;
 import io.dmexporter.dm.pb.ListMemberResponse;
+import io.dmexporter.dm.pb.ListTaskConfigsResponse;
 import io.dmexporter.dm.pb.MasterGrpc;
+import io.dmexporter.dm.pb.OperateSourceRequest;
+import io.dmexporter.dm.pb.OperateSourceResponse;
 import io.dmexporter.dm.pb.QueryStatusListRequest;
 import io.dmexporter.dm.pb.QueryStatusListResponse;
 import io.dmexporter.dm.pb.QueryStatusRequest;
 import io.dmexporter.dm.pb.QueryStatusResponse;
+import io.dmexporter.dm.pb.ShowDDLLocksRequest;
+import io.dmexporter.dm.pb.ShowDDLLocksResponse;
 import io.dmexporter.dm.pb.WorkerGrpc;
 import io.grpc.Context;
 import io.grpc.Contexts;
@@ -38,6 +48,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BiFunction;
 
 /**
  * Serves every simulated master and worker from one Netty server listening on many loopback
@@ -217,40 +228,79 @@ final class SimServer implements AutoCloseable {
     }
   }
 
-  /** Sends {@code response} after {@code extra} (a master waiting on slow workers), else right away. */
-  private <T> void respond(StreamObserver<T> observer, T response, Duration extra) {
+  /** Sends the reply's response, or closes with its error, after its extra delay (a master waiting on workers). */
+  private <T> void respond(StreamObserver<T> observer, SimCluster.Reply<T> reply) {
     Runnable send = () -> {
       try {
-        observer.onNext(response);
-        observer.onCompleted();
+        if (reply.error() != null) {
+          observer.onError(reply.error().asRuntimeException());
+        } else {
+          observer.onNext(reply.response());
+          observer.onCompleted();
+        }
       } catch (RuntimeException cancelled) {
         // the client's deadline passed while the master waited
       }
     };
-    if (extra.isZero()) {
+    if (reply.extraDelay().isZero()) {
       send.run();
     } else {
-      scheduler.schedule(send, extra.toNanos(), TimeUnit.NANOSECONDS);
+      scheduler.schedule(send, reply.extraDelay().toNanos(), TimeUnit.NANOSECONDS);
     }
+  }
+
+  private <T> void master(StreamObserver<T> observer, BiFunction<SimMaster, String, SimCluster.Reply<T>> call) {
+    String name = ENDPOINT.get().name();
+    respond(observer, cluster.askMaster(name, m -> call.apply(m, name)));
   }
 
   private final class MasterService extends MasterGrpc.MasterImplBase {
     @Override
     public void queryStatus(QueryStatusListRequest request, StreamObserver<QueryStatusListResponse> observer) {
-      SimCluster.Reply<QueryStatusListResponse> reply = cluster.masterStatus(ENDPOINT.get().name(), request);
-      respond(observer, reply.response(), reply.extraDelay());
+      master(observer, (m, name) -> m.queryStatus(name, request));
     }
 
     @Override
     public void listMember(ListMemberRequest request, StreamObserver<ListMemberResponse> observer) {
-      respond(observer, cluster.listMember(ENDPOINT.get().name(), request), Duration.ZERO);
+      master(observer, (m, name) -> m.listMember(name, request));
+    }
+
+    @Override
+    public void operateSource(OperateSourceRequest request, StreamObserver<OperateSourceResponse> observer) {
+      master(observer, (m, name) -> m.operateSource(name, request));
+    }
+
+    @Override
+    public void showDDLLocks(ShowDDLLocksRequest request, StreamObserver<ShowDDLLocksResponse> observer) {
+      master(observer, (m, name) -> m.showDdlLocks(name, request));
+    }
+
+    @Override
+    public void getSubTaskCfg(GetSubTaskCfgRequest request, StreamObserver<GetSubTaskCfgResponse> observer) {
+      master(observer, (m, name) -> m.getSubTaskCfg(name, request));
+    }
+
+    @Override
+    public void getCfg(GetCfgRequest request, StreamObserver<GetCfgResponse> observer) {
+      master(observer, (m, name) -> m.getCfg(name, request));
+    }
+
+    @Override
+    public void listTaskConfigs(Empty request, StreamObserver<ListTaskConfigsResponse> observer) {
+      if (!cluster.version().listTaskConfigs()) {
+        // what a Go gRPC server answers for a method it does not have
+        observer.onError(Status.UNIMPLEMENTED
+            .withDescription("unknown method ListTaskConfigs for service pb.Master").asRuntimeException());
+        return;
+      }
+      master(observer, (m, name) -> m.listTaskConfigs(name));
     }
   }
 
   private final class WorkerService extends WorkerGrpc.WorkerImplBase {
     @Override
     public void queryStatus(QueryStatusRequest request, StreamObserver<QueryStatusResponse> observer) {
-      respond(observer, cluster.workerStatus(ENDPOINT.get().name(), request.getName()), Duration.ZERO);
+      respond(observer, SimCluster.Reply.of(cluster.workerStatus(ENDPOINT.get().name(), request.getName())));
     }
   }
 }

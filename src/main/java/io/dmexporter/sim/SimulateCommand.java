@@ -41,8 +41,16 @@ public final class SimulateCommand implements Callable<Integer> {
   long seed;
 
   @Option(names = "--initial-unit", paramLabel = "UNIT", defaultValue = "Sync",
-      description = "where subtasks start: Sync (steady), Check (freshly started), Dump or Load (default: ${DEFAULT-VALUE})")
+      description = "where subtasks start: Sync (steady), New (freshly started), Dump or Load (default: ${DEFAULT-VALUE})")
   String initialUnit;
+
+  @Option(names = "--dm-version", paramLabel = "VERSION", defaultValue = "v8.5",
+      description = "DM release line to emulate: v5.3, v6.1, v6.4, v8.5 or v9.0 (default: ${DEFAULT-VALUE})")
+  String dmVersion;
+
+  @Option(names = "--master-rpc-timeout", paramLabel = "DURATION", defaultValue = "30s",
+      description = "DM-master's rpc-timeout: how long it waits for each DM-worker (default: ${DEFAULT-VALUE})")
+  String masterRpcTimeout;
 
   @Option(names = "--control-address", paramLabel = "HOST:PORT", defaultValue = "127.0.0.1:0",
       description = "HTTP control API, loopback only; port 0 = any free port (default: ${DEFAULT-VALUE})")
@@ -66,23 +74,27 @@ public final class SimulateCommand implements Callable<Integer> {
   /** Starts the simulator and prints the ready banner and the addresses. */
   Simulator start(PrintWriter out) {
     long began = System.nanoTime();
-    Duration extra;
-    try {
-      extra = Durations.parse(latency);
-    } catch (IllegalArgumentException e) {
-      throw new CommandLine.ParameterException(spec.commandLine(), "--latency: " + e.getMessage());
-    }
+    Duration extra = duration("--latency", latency);
+    Duration rpcTimeout = duration("--master-rpc-timeout", masterRpcTimeout);
     Simulator sim;
     try {
+      DmVersion version;
+      try {
+        version = DmVersion.parse(dmVersion);
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException("--dm-version: " + e.getMessage());
+      }
       sim = Simulator.start(SimulatorOptions.builder().masters(masters).workers(workers)
           .subtasksPerWorker(subtasksPerWorker).relay(relay).latency(extra).seed(seed)
-          .initialUnit(unit(initialUnit)).controlAddress(controlAddress).build());
+          .initialUnit(unit(initialUnit)).controlAddress(controlAddress).masterRpcTimeout(rpcTimeout)
+          .version(version).build());
     } catch (IllegalArgumentException e) {
       throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
     }
     double seconds = (System.nanoTime() - began) / 1e9;
-    out.printf(Locale.ROOT, "dm-simulator ready in %.2fs: %d master(s), %d worker(s), %d source(s), %d subtask(s)%n",
-        seconds, masters, workers, sim.sourceIds().size(), sim.sourceIds().size() * (long) subtasksPerWorker);
+    out.printf(Locale.ROOT, "dm-simulator ready in %.2fs: %d master(s), %d worker(s), %d source(s), %d subtask(s), DM %s%n",
+        seconds, masters, workers, sim.sourceIds().size(), sim.sourceIds().size() * (long) subtasksPerWorker,
+        sim.version());
     out.println("masters " + String.join(",", sim.masterAddresses()));
     out.println("workers " + String.join(",", sim.workerAddresses()));
     out.println("control " + sim.controlUrl());
@@ -90,12 +102,28 @@ public final class SimulateCommand implements Callable<Integer> {
     return sim;
   }
 
+  private Duration duration(String option, String text) {
+    try {
+      Duration d = Durations.parse(text);
+      if (option.equals("--master-rpc-timeout") && d.isZero()) {
+        throw new IllegalArgumentException("must be positive");
+      }
+      return d;
+    } catch (IllegalArgumentException e) {
+      throw new CommandLine.ParameterException(spec.commandLine(), option + ": " + e.getMessage());
+    }
+  }
+
   private static UnitType unit(String name) {
-    for (UnitType u : new UnitType[] {UnitType.Check, UnitType.Dump, UnitType.Load, UnitType.Sync}) {
+    if ("New".equalsIgnoreCase(name)) {
+      return UnitType.InvalidUnit; // a New subtask has no unit yet
+    }
+    for (UnitType u : new UnitType[] {UnitType.Dump, UnitType.Load, UnitType.Sync}) {
       if (u.name().equalsIgnoreCase(name)) {
         return u;
       }
     }
-    throw new IllegalArgumentException("--initial-unit must be Check, Dump, Load or Sync, got '" + name + "'");
+    throw new IllegalArgumentException("--initial-unit must be New, Dump, Load or Sync, got '" + name + "'"
+        + ("Check".equalsIgnoreCase(name) ? " (a DM-worker has no Check unit: prechecks run in DM-master)" : ""));
   }
 }

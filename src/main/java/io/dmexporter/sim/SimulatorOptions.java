@@ -14,14 +14,16 @@ import java.time.Duration;
  * @param latency added to every gRPC answer
  * @param clock drives all behaviour; a {@link ManualClock} makes it deterministic
  * @param seed every rate, size and identifier derives from it
- * @param initialUnit where {@link Simulator#start} puts subtasks: Sync (steady state), Check
- *     (freshly started: New, then Check, Dump, Load, Sync), Dump or Load (part way through)
- * @param masterForwardTimeout how long DM-master waits for a worker that does not answer
+ * @param initialUnit where {@link Simulator#start} puts subtasks: Sync (steady state), Dump or Load
+ *     (part way through), or {@link UnitType#InvalidUnit} for freshly started ones (New, then
+ *     Dump, Load, Sync; a New subtask has no unit yet, as in DM)
+ * @param masterRpcTimeout DM-master's {@code rpc-timeout}: how long it waits for each DM-worker
  * @param controlAddress host:port of the HTTP control API (port 0 = any free), or null for none
+ * @param version the DM release line to emulate
  */
 public record SimulatorOptions(int masters, int workers, int subtasksPerWorker, boolean relay,
-    Duration latency, Clock clock, long seed, UnitType initialUnit, Duration masterForwardTimeout,
-    String controlAddress) {
+    Duration latency, Clock clock, long seed, UnitType initialUnit, Duration masterRpcTimeout,
+    String controlAddress, DmVersion version) {
 
   public SimulatorOptions {
     if (masters < 1) {
@@ -30,12 +32,16 @@ public record SimulatorOptions(int masters, int workers, int subtasksPerWorker, 
     if (workers < 0 || subtasksPerWorker < 0) {
       throw new IllegalArgumentException("workers and subtasks per worker must not be negative");
     }
-    if (latency.isNegative() || masterForwardTimeout.isNegative()) {
-      throw new IllegalArgumentException("latency and masterForwardTimeout must not be negative");
+    if (latency.isNegative() || masterRpcTimeout.isNegative() || masterRpcTimeout.isZero()) {
+      throw new IllegalArgumentException("latency must not be negative and the master rpc-timeout must be positive");
     }
-    if (initialUnit != UnitType.Sync && initialUnit != UnitType.Check
+    if (initialUnit != UnitType.Sync && initialUnit != UnitType.InvalidUnit
         && initialUnit != UnitType.Dump && initialUnit != UnitType.Load) {
-      throw new IllegalArgumentException("initialUnit must be Check, Dump, Load or Sync, got " + initialUnit);
+      throw new IllegalArgumentException("initialUnit must be Dump, Load, Sync or InvalidUnit (New), got " + initialUnit
+          + (initialUnit == UnitType.Check ? " (a DM-worker has no Check unit: prechecks run in DM-master)" : ""));
+    }
+    if (version == null) {
+      throw new IllegalArgumentException("a DM version is needed");
     }
   }
 
@@ -53,8 +59,9 @@ public record SimulatorOptions(int masters, int workers, int subtasksPerWorker, 
     private Clock clock = Clock.systemUTC();
     private long seed = 1;
     private UnitType initialUnit = UnitType.Sync;
-    private Duration masterForwardTimeout = Duration.ofSeconds(30);
+    private Duration masterRpcTimeout = Duration.ofSeconds(30);
     private String controlAddress;
+    private DmVersion version = DmVersion.DEFAULT;
 
     public Builder masters(int n) {
       this.masters = n;
@@ -96,8 +103,20 @@ public record SimulatorOptions(int masters, int workers, int subtasksPerWorker, 
       return this;
     }
 
+    /** DM-master's {@code rpc-timeout} (default 30 s): how long it waits for each DM-worker. */
+    public Builder masterRpcTimeout(Duration d) {
+      this.masterRpcTimeout = d;
+      return this;
+    }
+
+    /** The former name of {@link #masterRpcTimeout}. */
     public Builder masterForwardTimeout(Duration d) {
-      this.masterForwardTimeout = d;
+      return masterRpcTimeout(d);
+    }
+
+    /** The DM release line to emulate (default v8.5). */
+    public Builder version(DmVersion v) {
+      this.version = v;
       return this;
     }
 
@@ -108,7 +127,7 @@ public record SimulatorOptions(int masters, int workers, int subtasksPerWorker, 
 
     public SimulatorOptions build() {
       return new SimulatorOptions(masters, workers, subtasksPerWorker, relay, latency, clock, seed,
-          initialUnit, masterForwardTimeout, controlAddress);
+          initialUnit, masterRpcTimeout, controlAddress, version);
     }
   }
 }

@@ -76,13 +76,11 @@ class ControlServerTest {
     ok("POST", "/api/v1/tasks/x/sources/mysql-replica-01/resume", null);
     ok("POST", "/api/v1/tasks/x/sources/mysql-replica-01/pause", "{\"error\":false}");
     assertTrue(subtask().getResult().getIsCanceled());
-    ok("POST", "/api/v1/tasks/x/sources/mysql-replica-01/stop", null);
-    assertEquals(Stage.Stopped, subtask().getStage());
 
     ok("POST", "/api/v1/sources/mysql-replica-01/relay", "{\"stage\":\"Paused\",\"error\":true}");
     var relay = grpc.worker(sim.workerAddress("worker1")).getSourceStatus().getRelayStatus();
     assertEquals(Stage.Paused, relay.getStage());
-    assertEquals(30031, relay.getResult().getErrors(0).getErrCode());
+    assertEquals(30015, relay.getResult().getErrors(0).getErrCode());
 
     String w1 = sim.workerAddress("worker1");
     ok("PUT", "/api/v1/faults/" + w1, "{\"kind\":\"hang\"}");
@@ -92,8 +90,9 @@ class ControlServerTest {
     ok("PUT", "/api/v1/faults/" + w1, "{\"kind\":\"delay\",\"delay\":\"1ms\"}");
     JsonNode state = call("GET", "/api/v1/cluster", null).body();
     assertEquals("delay 1ms", state.at("/workers/0/fault").asText());
-    assertEquals("Stopped", state.at("/tasks/0/subtasks/0/stage").asText());
+    assertEquals("Paused", state.at("/tasks/0/subtasks/0/stage").asText());
     assertEquals("Paused", state.at("/sources/0/relay/stage").asText());
+    assertEquals("v8.5", state.get("version").asText());
     ok("DELETE", "/api/v1/faults/" + w1, null);
     assertTrue(grpc.worker(w1).getResult());
 
@@ -101,11 +100,70 @@ class ControlServerTest {
     assertEquals("bound", call("GET", "/api/v1/cluster", null).body().at("/workers/1/stage").asText(),
         "the source failed over to worker2");
     ok("POST", "/api/v1/masters/master1/leader", null);
-    ok("DELETE", "/api/v1/tasks/x", null);
+    ok("POST", "/api/v1/tasks/x/sources/mysql-replica-01/stop", null);
+    assertEquals(0, grpc.worker(sim.workerAddress("worker2")).getSubTaskStatusCount(), "stop-task deletes the subtask");
+    assertEquals(404, call("DELETE", "/api/v1/tasks/x", null).status(), "and its task, which had no other");
     ok("DELETE", "/api/v1/sources/mysql-replica-01", null);
     JsonNode empty = call("GET", "/api/v1/cluster", null).body();
     assertEquals(0, empty.get("tasks").size());
     assertEquals(0, empty.get("sources").size());
+  }
+
+  @Test
+  void versionShardDdlValidationAndStageRoutes() throws Exception {
+    ok("PUT", "/api/v1/cluster/version", "{\"version\":\"v5.3\"}");
+    assertEquals("v5.3", call("GET", "/api/v1/cluster", null).body().get("version").asText());
+    assertEquals(DmVersion.V5_3, sim.version());
+    ok("PUT", "/api/v1/cluster/version", "{\"version\":\"v9\"}");
+    assertEquals(DmVersion.V9_0, sim.version());
+
+    ok("POST", "/api/v1/sources", "{\"id\":\"mysql-replica-01\"}");
+    ok("POST", "/api/v1/workers/worker1/bind", "{\"source\":\"mysql-replica-01\"}");
+    ok("POST", "/api/v1/tasks", "{\"name\":\"c\",\"sources\":[\"mysql-replica-01\"],\"stopped\":true}");
+    assertEquals(Stage.Stopped, subtask().getStage());
+    ok("POST", "/api/v1/tasks/c/resume", null);
+    assertEquals(Stage.Running, subtask().getStage());
+    ok("POST", "/api/v1/tasks/c/stop", null);
+    assertEquals(0, grpc.worker(sim.workerAddress("worker1")).getSubTaskStatusCount());
+
+    ok("POST", "/api/v1/tasks", "{\"name\":\"x\",\"mode\":\"incremental\",\"sources\":[\"mysql-replica-01\"],"
+        + "\"shardMode\":\"optimistic\"}");
+    ok("POST", "/api/v1/clock/advance", "{\"duration\":\"2s\"}");
+    ok("POST", "/api/v1/tasks/x/sources/mysql-replica-01/shard-ddl", "{\"ddl\":\"ALTER TABLE t ADD c INT\"}");
+    assertEquals("mysql-replica-01-`shard_db`.`shard_tbl`", subtask().getSync().getBlockDDLOwner());
+    JsonNode state = call("GET", "/api/v1/cluster", null).body();
+    assertEquals("optimistic", state.at("/tasks/0/shardMode").asText());
+    assertEquals("optimistic", state.at("/ddlLocks/0/mode").asText());
+    ok("DELETE", "/api/v1/tasks/x/shard-ddl", null);
+    assertEquals("", subtask().getSync().getBlockDDLOwner());
+
+    ok("PUT", "/api/v1/tasks/x/validation", "{\"mode\":\"fast\"}");
+    ok("POST", "/api/v1/tasks/x/sources/mysql-replica-01/validation/errors", "{\"rows\":2}");
+    ok("PUT", "/api/v1/tasks/x/validation/cutover", "{\"binlogPos\":\"(mysql-bin.000003, 4)\"}");
+    assertEquals("new/ignored/resolved: 2/0/0", subtask().getValidation().getErrorRowsStatus());
+    assertEquals("(mysql-bin.000003, 4)", subtask().getValidation().getCutoverBinlogPos());
+    ok("POST", "/api/v1/tasks/x/sources/mysql-replica-01/validation/fail", null);
+    assertEquals(43003, subtask().getValidation().getResult().getErrors(0).getErrCode());
+    ok("PUT", "/api/v1/tasks/x/validation", "{}");
+    ok("DELETE", "/api/v1/tasks/x/validation", null);
+    assertTrue(subtask().getValidation().getResult().getIsCanceled());
+
+    ok("POST", "/api/v1/tasks/x/sources/mysql-replica-01/stuck", "{\"stuck\":true}");
+    ok("POST", "/api/v1/tasks/x/pause", null);
+    assertEquals(Stage.Pausing, subtask().getStage());
+    ok("POST", "/api/v1/tasks/x/sources/mysql-replica-01/stuck", "{\"stuck\":false}");
+    assertEquals(Stage.Paused, subtask().getStage());
+
+    ok("POST", "/api/v1/sources/mysql-replica-01/relay", "{\"stage\":\"Paused\",\"kind\":\"relay_uuid_suffix\"}");
+    assertEquals(30001, grpc.worker(sim.workerAddress("worker1")).getSourceStatus().getRelayStatus().getResult()
+        .getErrors(0).getErrCode());
+
+    ok("DELETE", "/api/v1/masters/leader", null);
+    assertTrue(call("GET", "/api/v1/cluster", null).body().get("leader").isNull());
+    StatusRuntimeException e = assertThrows(StatusRuntimeException.class, () -> grpc.master(sim.masterAddresses().get(0)));
+    assertEquals(Status.Code.UNKNOWN, e.getStatus().getCode());
+    ok("POST", "/api/v1/masters/master1/leader", null);
+    assertTrue(grpc.master(sim.masterAddresses().get(0)).getResult());
   }
 
   @ParameterizedTest(name = "{0} {1} {2} -> {3}")
@@ -125,6 +183,19 @@ class ControlServerTest {
       "POST|/api/v1/workers/worker1/bind|{\"source\":\"mysql-replica-01\"}|409|is bound",
       "POST|/api/v1/clock/advance|{\"duration\":\"-1s\"}|400|is not a duration",
       "POST|/api/v1/sources/mysql-replica-01/relay|{\"stage\":\"Sleeping\"}|400|unknown relay stage",
+      "POST|/api/v1/sources/mysql-replica-01/relay|{\"stage\":\"Paused\",\"kind\":\"bad_connection\"}|400|not a relay error",
+      "PUT|/api/v1/cluster/version|{\"version\":\"v7.1\"}|400|unknown DM version 'v7.1'",
+      "PUT|/api/v1/cluster/version|{}|400|missing field \"version\"",
+      "GET|/api/v1/cluster/version||405|use PUT",
+      "POST|/api/v1/tasks|{\"name\":\"d\",\"mode\":\"load\",\"sources\":[\"mysql-replica-01\"]}|400|unknown task mode",
+      "PUT|/api/v1/tasks/t/shard-mode|{\"mode\":\"chaotic\"}|400|unknown shard mode 'chaotic'; use pessimistic or optimistic",
+      "POST|/api/v1/tasks/t/sources/mysql-replica-01/shard-ddl|{\"ddl\":\"ALTER TABLE t ADD c INT\"}|409|does not merge shards",
+      "PUT|/api/v1/tasks/t/validation|{\"mode\":\"slow\"}|400|unknown validation mode",
+      "POST|/api/v1/tasks/t/sources/mysql-replica-01/validation/errors|{\"rows\":2}|409|not enabled",
+      "POST|/api/v1/tasks/t/sources/mysql-replica-01/validation/errors|{\"rows\":-2}|400|whole number",
+      "POST|/api/v1/tasks/t/sources/mysql-replica-01/pause|{\"error\":true,\"repeat\":\"x\"}|400|whole number",
+      "POST|/api/v1/tasks/t/explode||404|unknown task action",
+      "POST|/api/v1/masters/leader||405|use DELETE",
   })
   void badRequestsGetAClearError(String method, String path, String body, int status, String message)
       throws Exception {

@@ -133,23 +133,56 @@ class DemoScenarioTest {
     assertEquals(Stage.Running, src1.getSubTaskStatus(0).getStage());
     advanceTo(500);
     assertEquals(Stage.Running, task("test").get(0).getSourceStatus().getRelayStatus().getStage());
-    advanceTo(520);
-    assertEquals(Stage.Paused, test(2).getStage(), "another error appears");
+    advanceTo(512);
+    assertEquals(Stage.Paused, test(2).getStage(), "another error appears at 510");
     assertEquals(ErrorKind.BAD_CONNECTION.code(), test(2).getResult().getErrors(0).getErrCode());
-    advanceTo(545);
-    assertEquals(Stage.Running, test(2).getStage(), "auto-resumed by the checker");
-    advanceTo(565);
-    assertEquals(Stage.Paused, test(2).getStage(), "and it flaps");
-    advanceTo(640);
-    assertEquals(Stage.Running, test(2).getStage());
-    advanceTo(660);
-    assertEquals(Stage.Paused, task("test").get(0).getSourceStatus().getRelayStatus().getStage(),
-        "after the script, it keeps going in cycles");
-    assertEquals(1, task("test").get(0).getSourceStatus().getRelayStatus().getResult().getErrorsCount());
+    advanceTo(515);
+    assertEquals(Stage.Running, test(2).getStage(), "auto-resumed by the task checker at its next check");
+    advanceTo(537);
+    assertEquals(Stage.Paused, test(2).getStage(), "and it comes back 20 s after the resume");
+    advanceTo(540);
+    assertEquals(Stage.Running, test(2).getStage(), "resumed again at the next check: the back-off is still short");
+    advanceTo(602);
+    QueryStatusResponse relayed = task("test").get(0);
+    assertEquals(Stage.Paused, relayed.getSourceStatus().getRelayStatus().getStage(),
+        "after the script, it keeps going in cycles: a relay error first");
+    assertEquals(30015, relayed.getSourceStatus().getRelayStatus().getResult().getErrors(0).getErrCode());
+    advanceTo(605);
+    assertEquals(Stage.Running, task("test").get(0).getSourceStatus().getRelayStatus().getStage(),
+        "relay errors are auto-resumed too");
+    advanceTo(627);
+    assertEquals(Stage.Paused, task("test").get(0).getSourceStatus().getRelayStatus().getStage(), "it flaps");
     advanceTo(700);
     assertEquals(Stage.Running, task("test").get(0).getSourceStatus().getRelayStatus().getStage());
-    advanceTo(910);
+    advanceTo(902);
     assertEquals(Stage.Paused, test(1).getStage(), "the next cycle's error");
+    advanceTo(905);
+    assertEquals(Stage.Running, test(1).getStage());
+  }
+
+  @Test
+  void showsAnOptimisticConflictAndAValidator() {
+    List<QueryStatusResponse> shard = task(DemoScenario.SHARD_TASK);
+    assertEquals(List.of("mysql-replica-03", "mysql-replica-04"),
+        shard.stream().map(r -> r.getSourceStatus().getSource()).toList());
+    SubTaskStatus s4 = shard.get(1).getSubTaskStatus(0);
+    assertEquals(UnitType.Sync, s4.getUnit());
+    assertEquals("", s4.getSync().getBlockDDLOwner());
+    assertEquals("fast", s4.getValidation().getMode());
+    assertEquals(Stage.Running, s4.getValidation().getStage());
+    advanceTo(250);
+    SyncStatus blocked = task(DemoScenario.SHARD_TASK).get(1).getSubTaskStatus(0).getSync();
+    assertEquals("mysql-replica-04-`shard_db`.`shard_tbl`", blocked.getBlockDDLOwner());
+    assertTrue(blocked.getConflictMsg().startsWith("[code=11111:"), blocked.getConflictMsg());
+    assertEquals(0, blocked.getUnresolvedGroupsCount(), "optimistic mode fills none of the pessimistic fields");
+    assertEquals(0, blocked.getBlockingDDLsCount());
+    assertEquals("", task(DemoScenario.SHARD_TASK).get(1).getSubTaskStatus(0).getUnresolvedDDLLockID());
+    advanceTo(370);
+    assertEquals("new/ignored/resolved: 2/0/0",
+        task(DemoScenario.SHARD_TASK).get(0).getSubTaskStatus(0).getValidation().getErrorRowsStatus());
+    advanceTo(460);
+    assertEquals("", task(DemoScenario.SHARD_TASK).get(1).getSubTaskStatus(0).getSync().getBlockDDLOwner(),
+        "the conflict is resolved");
   }
 
   private void advanceTo(double seconds) {

@@ -42,6 +42,11 @@ final class DmStubs implements AutoCloseable {
     return master(address, QueryStatusListRequest.getDefaultInstance(), DEADLINE);
   }
 
+  /** A blocking stub on a DM-master with the default deadline, for any of its RPCs. */
+  MasterGrpc.MasterBlockingStub masterStub(String address) {
+    return MasterGrpc.newBlockingStub(channel(address)).withDeadlineAfter(DEADLINE.toNanos(), TimeUnit.NANOSECONDS);
+  }
+
   ListMemberResponse members(String address, ListMemberRequest req, Duration deadline) {
     return MasterGrpc.newBlockingStub(channel(address)).withDeadlineAfter(deadline.toNanos(), TimeUnit.NANOSECONDS)
         .listMember(req);

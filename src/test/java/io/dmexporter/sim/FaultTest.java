@@ -54,7 +54,7 @@ class FaultTest {
     return Stream.of(
         Arguments.of(Fault.hang(), Status.Code.DEADLINE_EXCEEDED, "code = DeadlineExceeded"),
         Arguments.of(Fault.unavailable(), Status.Code.UNAVAILABLE, "code = Unavailable"),
-        Arguments.of(Fault.garbage(), Status.Code.CANCELLED, "error unmarshalling response"),
+        Arguments.of(Fault.garbage(), Status.Code.CANCELLED, "failed to unmarshal the received message"),
         Arguments.of(Fault.resultFalse("worker is shutting down"), null, "worker is shutting down"));
   }
 
@@ -100,14 +100,25 @@ class FaultTest {
     StatusRuntimeException e = assertThrows(StatusRuntimeException.class,
         () -> tc.grpc.worker(worker1, "", Duration.ofMillis(150)));
     assertEquals(Status.Code.DEADLINE_EXCEEDED, e.getStatus().getCode());
-    QueryStatusListResponse r = assertTakesAtLeast(500, () -> tc.grpc.master(master));
-    assertTrue(r.getSources(0).getResult(), "a slow worker still answers");
+    // DM-master's rpc-timeout is 300 ms here: it gives up on the worker and says so
+    QueryStatusListResponse late = assertTakesAtLeast(300, () -> tc.grpc.master(master));
+    assertFalse(late.getSources(0).getResult());
+    assertTrue(late.getSources(0).getMsg().endsWith("RawCause: rpc error: code = DeadlineExceeded desc = context "
+        + "deadline exceeded"), late.getSources(0).getMsg());
+    assertTrue(late.getSources(1).getResult(), "the other worker's answer waited for the slow one");
+    tc.sim.fault(worker1, Fault.delay(Duration.ofMillis(200)));
+    QueryStatusListResponse r = assertTakesAtLeast(200, () -> tc.grpc.master(master));
+    assertTrue(r.getSources(0).getResult(), "a slow worker within the rpc-timeout still answers");
   }
 
   @Test
-  void hangingWorkerMakesTheMasterWaitItsForwardTimeout() {
+  void hangingWorkerMakesTheMasterWaitItsRpcTimeout() {
     tc.sim.fault(worker1, Fault.hang());
-    assertTakesAtLeast(300, () -> tc.grpc.master(master));
+    QueryStatusListResponse r = assertTakesAtLeast(300, () -> tc.grpc.master(master));
+    assertEquals("[code=38008:class=dm-master:scope=internal:level=high], Message: grpc request error, RawCause: "
+        + "rpc error: code = DeadlineExceeded desc = context deadline exceeded", r.getSources(0).getMsg());
+    assertEquals("", r.getSources(0).getSourceStatus().getWorker(), "an RPC error leaves the worker name empty");
+    assertEquals(0, r.getSources(0).getSubTaskStatusCount(), "and no subtask entries");
   }
 
   static Stream<Arguments> masterFaults() {
@@ -153,7 +164,13 @@ class FaultTest {
     assertEquals(Status.Code.UNAVAILABLE, e.getStatus().getCode());
     QueryStatusListResponse r = tc.grpc.master(master);
     assertFalse(r.getSources(0).getResult());
-    assertEquals("source mysql-replica-01 relevant worker-client not found", r.getSources(0).getMsg());
+    assertEquals("can't find task=t from dm-worker for source=mysql-replica-01, please use dmctl list-member to check "
+        + "if worker is offline.", r.getSources(0).getMsg(), "DM-master's placeholder for the unbound source");
+    QueryStatusListResponse byName = tc.grpc.master(master, QueryStatusListRequest.newBuilder().setName("t").build(),
+        SHORT);
+    assertEquals("[code=38029:class=dm-master:scope=internal:level=high], Message: mysql-replica-01 relevant "
+        + "worker-client not found, Workaround: Please use list-member command to see if the some workers are offline.",
+        byName.getSources(0).getMsg());
     tc.sim.onlineWorker("worker1");
     assertTrue(tc.grpc.master(master).getSources(0).getResult(), "the returning worker takes the source back");
   }

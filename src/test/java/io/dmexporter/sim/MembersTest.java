@@ -80,7 +80,7 @@ class MembersTest {
     tc.sim.relayWorker("worker4", "mysql-replica-02");
     WorkerInfo relay = workers().get(3);
     assertEquals("relay", relay.getStage());
-    assertEquals("mysql-replica-02", relay.getSource());
+    assertEquals("", relay.getSource(), "ListMember shows the bound source; a relay worker is bound to none");
     assertTrue(tc.grpc.worker(tc.sim.workerAddress("worker4")).getSourceStatus().hasRelayStatus());
     tc.sim.unbindWorker("worker4");
 
@@ -127,8 +127,9 @@ class MembersTest {
     assertEquals(2, all.getSources(1).getSubTaskStatusCount());
     assertTrue(all.getSources(1).getSourceStatus().hasRelayStatus(), "relay is enabled on source 02 only");
     assertFalse(all.getSources(0).getSourceStatus().hasRelayStatus());
-    assertFalse(all.getSources(3).getResult(), "source 04 has no worker");
-    assertEquals("source mysql-replica-04 relevant worker-client not found", all.getSources(3).getMsg());
+    assertFalse(all.getSources(3).getResult(), "source 04 has no worker: a placeholder for its task");
+    assertEquals("source not bound", all.getSources(3).getSourceStatus().getWorker());
+    assertEquals("a", all.getSources(3).getSubTaskStatus(0).getName());
 
     QueryStatusListResponse b = tc.grpc.master(m, QueryStatusListRequest.newBuilder().setName("b").build(), DmStubs.DEADLINE);
     assertEquals(List.of("mysql-replica-02", "mysql-replica-03"),
@@ -156,6 +157,8 @@ class MembersTest {
     assertEquals("no sub task with name a has started", missing.getMsg());
     QueryStatusResponse free = tc.grpc.worker(tc.sim.workerAddress("worker4"));
     assertFalse(free.getResult());
-    assertTrue(free.getMsg().contains("no mysql source is being handled in the worker"));
+    assertEquals("[code=40070:class=dm-worker:scope=internal:level=high], Message: no mysql source is being handled "
+        + "in the worker", free.getMsg(), "ErrWorkerNoStart");
+    assertEquals("worker4", free.getSourceStatus().getWorker());
   }
 }

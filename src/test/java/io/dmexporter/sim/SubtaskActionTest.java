@@ -13,15 +13,22 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
-/** Every action from every stage, against DM's "Status switch diagram". */
+/** Every action from every stage, against DM-worker's subtask (worker/subtask.go). */
 class SubtaskActionTest {
-  /** The diagram's arrows: (action, from) → to. Anything not listed is illegal. */
+  private static final Map<Stage, Stage> STOP_FROM_ANYWHERE = Map.of(Stage.New, Stage.Stopping,
+      Stage.Running, Stage.Stopping, Stage.Paused, Stage.Stopping, Stage.Stopped, Stage.Stopping,
+      Stage.Finished, Stage.Stopping, Stage.Pausing, Stage.Stopping, Stage.Resuming, Stage.Stopping);
+
+  /** (action, from) → to. Anything not listed is illegal. */
   private static final Map<SubtaskAction, Map<Stage, Stage>> DIAGRAM = Map.of(
       SubtaskAction.START, Map.of(Stage.New, Stage.Running, Stage.Stopped, Stage.Running),
-      SubtaskAction.ERROR, Map.of(Stage.New, Stage.Paused, Stage.Running, Stage.Paused),
-      SubtaskAction.PAUSE, Map.of(Stage.Running, Stage.Paused),
-      SubtaskAction.RESUME, Map.of(Stage.Paused, Stage.Running),
-      SubtaskAction.STOP, Map.of(Stage.Running, Stage.Stopped, Stage.Paused, Stage.Stopped),
+      SubtaskAction.ERROR, Map.of(Stage.New, Stage.Paused, Stage.Running, Stage.Paused, Stage.Resuming, Stage.Paused),
+      // from Paused: pause-task on a subtask paused by an error (it only sets isCanceled)
+      SubtaskAction.PAUSE, Map.of(Stage.Running, Stage.Paused, Stage.Paused, Stage.Paused),
+      // resume-task also resumes a Stopped subtask
+      SubtaskAction.RESUME, Map.of(Stage.Paused, Stage.Running, Stage.Stopped, Stage.Running),
+      // stop-task deletes the subtask whatever its stage; it shows Stopping until it is gone
+      SubtaskAction.STOP, STOP_FROM_ANYWHERE,
       SubtaskAction.FINISH, Map.of(Stage.Running, Stage.Finished));
 
   static Stream<Arguments> everyPair() {
@@ -51,16 +58,17 @@ class SubtaskActionTest {
 
   @ParameterizedTest(name = "{0} is terminal")
   @MethodSource("terminal")
-  void stoppedResumesNeverAndFinishedIsTerminal(Stage terminal) {
+  void finishedAndStoppingOnlyGoAway(Stage terminal) {
     for (SubtaskAction a : SubtaskAction.values()) {
-      if (terminal == Stage.Stopped && a == SubtaskAction.START) {
-        continue; // the diagram's "start task" arrow from Stopped
+      if (a == SubtaskAction.STOP && terminal == Stage.Finished) {
+        assertEquals(Stage.Stopping, a.apply(terminal, "x"), "stop-task deletes a Finished subtask too");
+        continue;
       }
       assertThrows(IllegalTransitionException.class, () -> a.apply(terminal, "x"), a + " from " + terminal);
     }
   }
 
   static Stream<Stage> terminal() {
-    return Stream.of(Stage.Stopped, Stage.Finished);
+    return Stream.of(Stage.Finished, Stage.Stopping);
   }
 }

@@ -19,7 +19,14 @@ final class TestCluster implements AutoCloseable {
   static TestCluster empty(int masters, int workers) {
     ManualClock c = new ManualClock();
     return new TestCluster(c, Simulator.startEmpty(SimulatorOptions.builder()
-        .masters(masters).workers(workers).clock(c).seed(7).masterForwardTimeout(Duration.ofMillis(300)).build()));
+        .masters(masters).workers(workers).clock(c).seed(7).masterRpcTimeout(Duration.ofMillis(300)).build()));
+  }
+
+  /** Like {@link #empty(int, int)}, emulating {@code version}. */
+  static TestCluster empty(int masters, int workers, DmVersion version) {
+    ManualClock c = new ManualClock();
+    return new TestCluster(c, Simulator.startEmpty(SimulatorOptions.builder().masters(masters).workers(workers)
+        .clock(c).seed(7).masterRpcTimeout(Duration.ofMillis(300)).version(version).build()));
   }
 
   /** One worker bound to {@code mysql-replica-01}, running one task {@code t} in {@code mode}. */
@@ -36,7 +43,22 @@ final class TestCluster implements AutoCloseable {
   }
 
   void advanceSeconds(double s) {
-    advance(Duration.ofNanos((long) (s * 1e9)));
+    advance(Duration.ofNanos(Math.round(s * 1e9)));
+  }
+
+  /** Moves the clock to {@code seconds} since the cluster started. */
+  void advanceTo(double seconds) {
+    double now = sim.state().seconds();
+    if (seconds < now) {
+      throw new IllegalArgumentException("already at " + now + " s, cannot go back to " + seconds);
+    }
+    advanceSeconds(seconds - now);
+  }
+
+  /** The task checker's back-off level of task {@code t} on {@code mysql-replica-01}. */
+  int autoResumeLevel() {
+    return sim.state().tasks().stream().filter(t -> t.name().equals("t")).findFirst().orElseThrow()
+        .subtasks().get(0).autoResumeLevel();
   }
 
   QueryStatusResponse worker(String name) {
