@@ -117,7 +117,9 @@ final class Assembly {
       if (answer.read()) {
         add(answer.report());
       } else if (!answer.sourceId().isEmpty()) {
-        down(answer.sourceId(), answer.worker(), answer.failure(), answer.unreadTasks());
+        // DM-master names no worker when its call to the worker failed: ListMember's binding does.
+        String worker = answer.worker().isEmpty() ? bindings.getOrDefault(answer.sourceId(), "") : answer.worker();
+        down(answer.sourceId(), worker, answer.failure(), answer.unreadTasks());
       }
     }
   }

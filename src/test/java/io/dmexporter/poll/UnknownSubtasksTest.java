@@ -179,7 +179,7 @@ class UnknownSubtasksTest {
         .addSources(Seed.workers().get("worker2"))
         .addSources(QueryStatusResponse.newBuilder().setResult(false)
             .setMsg("rpc error: code = DeadlineExceeded desc = context deadline exceeded")
-            .setSourceStatus(SourceStatus.newBuilder().setSource("mysql-replica-03").setWorker("worker3")))
+            .setSourceStatus(SourceStatus.newBuilder().setSource("mysql-replica-03")))
         .addSources(QueryStatusResponse.newBuilder().setResult(false)
             .setMsg("can't find task=test from dm-worker for source=mysql-replica-04, please use dmctl list-member to check if worker is offline.")
             .setSourceStatus(SourceStatus.newBuilder().setSource("mysql-replica-04").setWorker("source not bound"))
