@@ -1,7 +1,6 @@
 package io.dmexporter.logging;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ch.qos.logback.classic.LoggerContext;
@@ -15,6 +14,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
+import io.dmexporter.testing.LogLines;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -54,67 +54,17 @@ class LoggingTest {
     log.debug("not at info");
   }
 
-  /** Parses a logfmt line (as Go's go-logfmt decodes it) into ordered fields. */
-  static Map<String, String> parseLogfmt(String line) {
-    Map<String, String> fields = new LinkedHashMap<>();
-    int i = 0;
-    while (i < line.length()) {
-      int eq = line.indexOf('=', i);
-      assertTrue(eq > i, "key expected at " + i + ": " + line);
-      String key = line.substring(i, eq);
-      assertFalse(key.contains(" ") || key.contains("\""), "bad key " + key + ": " + line);
-      StringBuilder value = new StringBuilder();
-      i = eq + 1;
-      if (i < line.length() && line.charAt(i) == '"') {
-        for (i++; line.charAt(i) != '"'; i++) {
-          char c = line.charAt(i);
-          if (c == '\\') {
-            char e = line.charAt(++i);
-            switch (e) {
-              case 'n' -> value.append('\n');
-              case 't' -> value.append('\t');
-              case 'r' -> value.append('\r');
-              case 'u' -> {
-                value.append((char) Integer.parseInt(line.substring(i + 1, i + 5), 16));
-                i += 4;
-              }
-              default -> value.append(e);
-            }
-          } else {
-            value.append(c);
-          }
-        }
-        i++;
-      } else {
-        while (i < line.length() && line.charAt(i) != ' ') {
-          value.append(line.charAt(i++));
-        }
-      }
-      assertTrue(i == line.length() || line.charAt(i) == ' ', "space expected after a value: " + line);
-      fields.put(key, value.toString());
-      i++;
-    }
-    return fields;
-  }
-
-  static Map<String, String> parseJson(String line) throws Exception {
-    JsonNode node = JSON.readTree(line);
-    Map<String, String> fields = new LinkedHashMap<>();
-    node.fields().forEachRemaining(e -> fields.put(e.getKey(), e.getValue().asText()));
-    return fields;
-  }
-
   @ParameterizedTest
   @EnumSource(Logging.Format.class)
-  void oneLinePerEventWithTheStandardFieldsFirst(Logging.Format format) throws Exception {
+  void oneLinePerEventWithTheStandardFieldsFirst(Logging.Format format) {
     List<String> lines = logged(Logging.Severity.info, format, LoggingTest::events);
     assertEquals(3, lines.size(), String.join("\n", lines));
     List<Map<String, String>> events = new ArrayList<>();
     for (String line : lines) {
-      events.add(format == Logging.Format.json ? parseJson(line) : parseLogfmt(line));
+      events.add(format == Logging.Format.json ? LogLines.json(line) : LogLines.logfmt(line));
     }
     for (Map<String, String> e : events) {
-      assertEquals(List.of("ts", "level", "logger", "msg"), List.copyOf(e.keySet()).subList(0, 4), e.toString());
+      LogLines.standard(e);
       assertTrue(e.get("ts").matches("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{3}Z"), e.get("ts"));
       assertEquals("poll.TargetTracker", e.get("logger"));
     }
@@ -128,13 +78,13 @@ class LoggingTest {
   }
 
   @Test
-  void bothFormatsCarryTheSameFieldsAndValues() throws Exception {
+  void bothFormatsCarryTheSameFieldsAndValues() {
     List<String> logfmt = logged(Logging.Severity.info, Logging.Format.logfmt, LoggingTest::events);
     List<String> json = logged(Logging.Severity.info, Logging.Format.json, LoggingTest::events);
     assertEquals(logfmt.size(), json.size());
     for (int i = 0; i < logfmt.size(); i++) {
-      Map<String, String> a = new LinkedHashMap<>(parseLogfmt(logfmt.get(i)));
-      Map<String, String> b = new LinkedHashMap<>(parseJson(json.get(i)));
+      Map<String, String> a = new LinkedHashMap<>(LogLines.logfmt(logfmt.get(i)));
+      Map<String, String> b = new LinkedHashMap<>(LogLines.json(json.get(i)));
       for (String differs : List.of("ts", "stack")) { // the time, and the test's own frames
         a.remove(differs);
         b.remove(differs);
@@ -172,11 +122,11 @@ class LoggingTest {
   }
 
   @Test
-  void javaUtilLoggingOfGrpcArrivesInTheSameFormat() throws Exception {
+  void javaUtilLoggingOfGrpcArrivesInTheSameFormat() {
     List<String> lines = logged(Logging.Severity.info, Logging.Format.json, c ->
         java.util.logging.Logger.getLogger("io.grpc.internal.SomeClass").warning("channel broke"));
     assertEquals(1, lines.size(), String.join("\n", lines));
-    Map<String, String> e = parseJson(lines.get(0));
+    Map<String, String> e = LogLines.json(lines.get(0));
     assertEquals("warn", e.get("level"));
     assertEquals("io.grpc.internal.SomeClass", e.get("logger"));
     assertEquals("channel broke", e.get("msg"));
