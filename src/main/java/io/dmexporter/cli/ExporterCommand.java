@@ -165,7 +165,8 @@ public final class ExporterCommand implements Callable<Integer> {
         .addKeyValue("timeout", Durations.format(settings.poll().timeout())).log();
     if (simulator != null) {
       String host = settings.listen().host();
-      String base = "http://" + new HostPort(host.isEmpty() ? "localhost" : host, exporter.port());
+      String base = (settings.web().tls() != null ? "https://" : "http://")
+          + new HostPort(host.isEmpty() ? "localhost" : host, exporter.port());
       log.info("demo: open {}{} for the metrics and {}/ for the status page; the simulated DM cluster's control API is {}",
           base, telemetryPath, base, simulator.controlUrl());
       awaitShutdown(exporter, simulator);
