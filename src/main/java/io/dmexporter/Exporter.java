@@ -44,7 +44,7 @@ public final class Exporter implements AutoCloseable {
     Poller poller = new Poller(settings.poll(), new DmClient(channels), clock);
     PrometheusRegistry registry = new PrometheusRegistry();
     registry.register(new DmCollector(poller::current, clock, settings.poll().staleAfter()));
-    registry.register(new ExporterCollector(poller::current, build.version(), build.revision()));
+    registry.register(new ExporterCollector(poller::current, build));
     JvmMetrics.builder().register(registry);
     ObjectMapper json = new ObjectMapper()
         .registerModule(new JavaTimeModule())

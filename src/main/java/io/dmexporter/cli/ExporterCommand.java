@@ -5,6 +5,7 @@ import io.dmexporter.Exporter;
 import io.dmexporter.config.Durations;
 import io.dmexporter.config.HostPort;
 import io.dmexporter.dm.TlsSettings;
+import io.dmexporter.logging.Logging;
 import io.dmexporter.poll.PollSettings;
 import io.dmexporter.poll.PollSettings.QueryMode;
 import io.dmexporter.sim.DemoScenario;
@@ -45,9 +46,6 @@ import picocli.CommandLine.Spec;
 public final class ExporterCommand implements Callable<Integer> {
   /** Query modes as users type them. */
   enum Mode { workers, master }
-
-  /** Log levels as users type them. */
-  enum Level { debug, info, warn, error }
 
   @Spec CommandSpec spec;
 
@@ -126,12 +124,16 @@ public final class ExporterCommand implements Callable<Integer> {
 
   @Option(names = "--log.level", paramLabel = "LEVEL", defaultValue = "info",
       description = "debug, info, warn or error. Default: ${DEFAULT-VALUE}.")
-  Level logLevel;
+  Logging.Severity logLevel;
+
+  @Option(names = "--log.format", paramLabel = "FORMAT", defaultValue = "logfmt",
+      description = "logfmt or json: one line per event on stderr. Default: ${DEFAULT-VALUE}.")
+  Logging.Format logFormat;
 
   @Override
   public Integer call() throws Exception {
     Exporter.Settings settings = settings();
-    Logging.configure(logLevel.name());
+    Logging.configure(logLevel, logFormat);
     org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(ExporterCommand.class);
     Simulator simulator = null;
     if (demo) {
@@ -142,18 +144,29 @@ public final class ExporterCommand implements Callable<Integer> {
     try {
       exporter = Exporter.start(settings, Clock.systemUTC());
     } catch (java.io.IOException | java.security.GeneralSecurityException e) {
-      System.err.println("dm-exporter: cannot start: " + e.getMessage());
+      log.atError().setMessage("Cannot start").addKeyValue("address", listenAddress)
+          .addKeyValue("err", String.valueOf(e.getMessage())).log();
       if (simulator != null) {
         simulator.close();
       }
       return 1;
     }
-    log.info("dm-exporter {} listening on {} (metrics at {}), polling {} every {}",
-        BuildInfo.load().version(), listenAddress, telemetryPath, describe(settings.poll()),
-        Durations.format(settings.poll().interval()));
+    BuildInfo build = BuildInfo.load();
+    log.atInfo().setMessage("Starting dm-exporter").addKeyValue("version", build.version())
+        .addKeyValue("revision", build.revision()).addKeyValue("branch", build.branch())
+        .addKeyValue("build_date", build.buildDate()).addKeyValue("java_version", build.javaVersion())
+        .addKeyValue("platform", build.platform()).log();
+    log.atInfo().setMessage("Listening on " + listenAddress).addKeyValue("address", listenAddress)
+        .addKeyValue("port", exporter.port()).addKeyValue("telemetry_path", telemetryPath)
+        .addKeyValue("tls", settings.web().tls() != null)
+        .addKeyValue("basic_auth", !settings.web().basicAuthUsers().isEmpty()).log();
+    log.atInfo().setMessage("Polling " + describe(settings.poll()))
+        .addKeyValue("interval", Durations.format(settings.poll().interval()))
+        .addKeyValue("timeout", Durations.format(settings.poll().timeout())).log();
     if (simulator != null) {
       String host = settings.listen().host();
-      String base = "http://" + new HostPort(host.isEmpty() ? "localhost" : host, exporter.port());
+      String base = (settings.web().tls() != null ? "https://" : "http://")
+          + new HostPort(host.isEmpty() ? "localhost" : host, exporter.port());
       log.info("demo: open {}{} for the metrics and {}/ for the status page; the simulated DM cluster's control API is {}",
           base, telemetryPath, base, simulator.controlUrl());
       awaitShutdown(exporter, simulator);
@@ -310,12 +323,11 @@ public final class ExporterCommand implements Callable<Integer> {
     }
   }
 
-  /** {@code --version}: version and revision of this build. */
+  /** {@code --version}: this build and the JVM running it, laid out as promu-built exporters do. */
   static final class Version implements CommandLine.IVersionProvider {
     @Override
     public String[] getVersion() {
-      BuildInfo b = BuildInfo.load();
-      return new String[] {"dm-exporter " + b.version() + " (revision " + b.revision() + ")"};
+      return BuildInfo.load().describe().split("\n");
     }
   }
 }

@@ -3,6 +3,7 @@ package io.dmexporter.metrics;
 import static io.dmexporter.metrics.Families.counter;
 import static io.dmexporter.metrics.Families.gauge;
 
+import io.dmexporter.BuildInfo;
 import io.dmexporter.metrics.Families.Family;
 import io.dmexporter.model.Snapshot;
 import io.dmexporter.model.TargetHealth;
@@ -18,16 +19,17 @@ public final class ExporterCollector implements MultiCollector {
   static final Family TARGET_ERRORS = counter("dm_exporter_target_poll_errors", "Failed queries of this DM endpoint by reason");
   static final Family POLL_DURATION = gauge("dm_exporter_poll_duration_seconds", "Duration of the last whole poll cycle");
   static final Family LAST_SUCCESS = gauge("dm_exporter_last_poll_success_timestamp_seconds", "Unix time of the last cycle in which some DM endpoint answered");
-  static final Family BUILD_INFO = new Family("dm_exporter_build_info", false, "Version and revision of dm-exporter.");
+  static final Family BUILD_INFO = new Family("dm_exporter_build_info", false,
+      "A metric with a constant '1' value labeled by version, revision, branch, build_date, java_version and platform from which dm-exporter was built.");
 
   private final Supplier<Snapshot> snapshots;
-  private final String version;
-  private final String revision;
+  private final String[] buildLabels;
 
-  public ExporterCollector(Supplier<Snapshot> snapshots, String version, String revision) {
+  public ExporterCollector(Supplier<Snapshot> snapshots, BuildInfo build) {
     this.snapshots = snapshots;
-    this.version = version;
-    this.revision = revision;
+    this.buildLabels = new String[] {"branch", build.branch(), "build_date", build.buildDate(),
+        "java_version", build.javaVersion(), "platform", build.platform(), "revision", build.revision(),
+        "version", build.version()};
   }
 
   @Override
@@ -47,7 +49,7 @@ public final class ExporterCollector implements MultiCollector {
     if (s.lastSuccess() != null) {
       f.add(LAST_SUCCESS, s.lastSuccess().toEpochMilli() / 1000.0);
     }
-    f.add(BUILD_INFO, 1, "revision", revision, "version", version);
+    f.add(BUILD_INFO, 1, buildLabels);
     return new MetricSnapshots(f.build());
   }
 

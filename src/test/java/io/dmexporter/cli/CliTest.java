@@ -144,6 +144,6 @@ class CliTest {
     assertTrue(help.out().contains("--dm.master-address"));
     Result version = run("--version");
     assertEquals(0, version.code());
-    assertTrue(version.out().startsWith("dm-exporter "), version.out());
+    assertTrue(version.out().startsWith("dm-exporter, version "), version.out());
   }
 }

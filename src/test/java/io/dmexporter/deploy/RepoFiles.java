@@ -32,6 +32,11 @@ final class RepoFiles {
     return root;
   }
 
+  /** The project's version, from pom.xml. */
+  String projectVersion() {
+    return text("pom.xml").replaceAll("(?s).*?<artifactId>dm-exporter</artifactId>\\s*<version>([^<]+)</version>.*", "$1");
+  }
+
   Path path(String relative) {
     return root.resolve(relative);
   }

@@ -23,7 +23,7 @@ class MetricNamesTest {
     for (Families.Family f : DmCollector.ALL) {
       names.add(f.counter() ? f.name() + "_total" : f.name());
     }
-    ExporterCollector exporter = new ExporterCollector(Snapshot::empty, "v", "r");
+    ExporterCollector exporter = new ExporterCollector(Snapshot::empty, new io.dmexporter.BuildInfo("v", "r", "b", "d", "17", "linux/amd64"));
     for (String n : exporter.getPrometheusNames()) {
       names.add(n.equals(ExporterCollector.TARGET_ERRORS.name()) ? n + "_total" : n);
     }

@@ -28,7 +28,7 @@ class TargetTrackerTest {
     return new Outcome<>(W, null, e, msg, 0.02, false);
   }
 
-  /** Runs {@code body} and returns what it logged (slf4j-simple writes to System.err). */
+  /** Runs {@code body} and returns what it logged (Logback writes to System.err). */
   private static String logged(Runnable body) {
     PrintStream old = System.err;
     ByteArrayOutputStream buf = new ByteArrayOutputStream();
