@@ -1,8 +1,5 @@
 package io.dmexporter;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
-import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import io.dmexporter.config.HostPort;
 import io.dmexporter.dm.ChannelPool;
 import io.dmexporter.dm.DmClient;
@@ -12,6 +9,7 @@ import io.dmexporter.metrics.ExporterCollector;
 import io.dmexporter.poll.PollSettings;
 import io.dmexporter.poll.Poller;
 import io.dmexporter.web.Routes;
+import io.dmexporter.web.StatusApi;
 import io.dmexporter.web.WebConfig;
 import io.dmexporter.web.WebServer;
 import io.prometheus.metrics.instrumentation.jvm.JvmMetrics;
@@ -46,13 +44,8 @@ public final class Exporter implements AutoCloseable {
     registry.register(new DmCollector(poller::current, clock, settings.poll().staleAfter()));
     registry.register(new ExporterCollector(poller::current, build));
     JvmMetrics.builder().register(registry);
-    ObjectMapper json = new ObjectMapper()
-        .registerModule(new JavaTimeModule())
-        .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
-        // Enums read as DM and the metrics name them: "Running", "subtask_error", "timeout".
-        .enable(SerializationFeature.WRITE_ENUMS_USING_TO_STRING);
     Routes routes = new Routes(settings.telemetryPath(), registry, poller::current,
-        new Routes.StatusJson(json, clock, settings.poll().staleAfter()), build.version());
+        new StatusApi(clock, settings.poll().interval(), settings.poll().staleAfter(), build.version()));
     HostPort listen = settings.listen();
     InetSocketAddress address = listen.host().isEmpty()
         ? new InetSocketAddress(listen.port())

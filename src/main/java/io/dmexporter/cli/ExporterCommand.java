@@ -216,8 +216,10 @@ public final class ExporterCommand implements Callable<Integer> {
           + Durations.format(interval) + ")");
     }
     if (!telemetryPath.startsWith("/") || telemetryPath.equals("/") || telemetryPath.startsWith("/-/")
-        || telemetryPath.equals("/api/v1/status")) {
-      throw usage("--web.telemetry-path must start with / and not clash with /, /-/… or /api/v1/status");
+        || telemetryPath.equals("/api/v1/status") || telemetryPath.startsWith("/tasks/")
+        || telemetryPath.startsWith("/static/")) {
+      throw usage("--web.telemetry-path must start with / and not clash with /, /-/…, /api/v1/status or the "
+          + "status page's /tasks/… and /static/…");
     }
     HostPort listen;
     try {

@@ -83,6 +83,27 @@ public final class TaskStatusRules {
     return relay.stage() == Stage.PAUSED ? ErrorReason.RELAY_PAUSED : ErrorReason.RELAY_STOPPED;
   }
 
+  /**
+   * The task status as {@code query-status} prints it, e.g. {@code Error - Relay status is Paused}
+   * (DM names one reason; when several hold, a subtask error wins, then the relay's in the order
+   * Error, Paused, Stopped), or null when no subtask could be read.
+   */
+  public static String wording(Task task) {
+    if (task.status() == null) {
+      return null;
+    }
+    if (task.status() != TaskStatus.ERROR) {
+      return task.status().dmName();
+    }
+    ErrorReason first = EnumSet.copyOf(task.errorReasons()).iterator().next();
+    return switch (first) {
+      case SUBTASK_ERROR -> "Error - Some error occurred in subtask";
+      case RELAY_ERROR -> "Error - Relay status is Error";
+      case RELAY_PAUSED -> "Error - Relay status is Paused";
+      case RELAY_STOPPED -> "Error - Relay status is Stopped";
+    };
+  }
+
   /** The status, or null when no subtask could be read. */
   private static TaskStatus status(List<Subtask> subtasks, Set<ErrorReason> reasons) {
     if (subtasks.isEmpty()) {

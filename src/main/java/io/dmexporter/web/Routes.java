@@ -1,6 +1,5 @@
 package io.dmexporter.web;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.dmexporter.model.Snapshot;
 import io.prometheus.metrics.expositionformats.ExpositionFormatWriter;
 import io.prometheus.metrics.expositionformats.ExpositionFormats;
@@ -26,23 +25,27 @@ import org.eclipse.jetty.util.Fields;
 
 /**
  * The exporter's endpoints: the telemetry path, {@code /-/healthy}, {@code /-/ready},
- * {@code /api/v1/status} and a landing page. Every one reads the current snapshot; none waits on DM.
+ * {@code /api/v1/status}, the status page at {@code /} with a page per task at
+ * {@code /tasks/<name>} and the page's assets under {@code /static/}. Every one reads the current
+ * snapshot; none waits on DM.
  */
 public final class Routes extends Handler.Abstract.NonBlocking {
+  private static final String TASKS = "/tasks/";
+
   private final String telemetryPath;
   private final PrometheusRegistry registry;
   private final Supplier<Snapshot> snapshots;
-  private final StatusJson statusJson;
-  private final String landingPage;
+  private final StatusApi status;
+  private final StatusPage page;
+  private final PageAssets assets = PageAssets.load();
   private final ExpositionFormats formats = ExpositionFormats.init();
 
-  public Routes(String telemetryPath, PrometheusRegistry registry, Supplier<Snapshot> snapshots,
-      StatusJson statusJson, String version) {
+  public Routes(String telemetryPath, PrometheusRegistry registry, Supplier<Snapshot> snapshots, StatusApi status) {
     this.telemetryPath = telemetryPath;
     this.registry = registry;
     this.snapshots = snapshots;
-    this.statusJson = statusJson;
-    this.landingPage = LandingPage.html(version, telemetryPath);
+    this.status = status;
+    this.page = new StatusPage(telemetryPath);
   }
 
   @Override
@@ -56,6 +59,7 @@ public final class Routes extends Handler.Abstract.NonBlocking {
     if (path.equals(telemetryPath)) {
       return metrics(request, response, callback);
     }
+    PageAssets.headers(response);
     switch (path) {
       case "/-/healthy":
         return text(response, callback, 200, "Healthy\n");
@@ -64,12 +68,27 @@ public final class Routes extends Handler.Abstract.NonBlocking {
             ? text(response, callback, 200, "Ready\n")
             : text(response, callback, 503, "Not ready: the first poll of DM has not finished\n");
       case "/api/v1/status":
-        return send(response, callback, 200, "application/json", statusJson.render(snapshots.get()));
+        return send(response, callback, 200, "application/json", status.json(status.document(snapshots.get())));
       case "/":
-        return send(response, callback, 200, "text/html; charset=utf-8", landingPage.getBytes(StandardCharsets.UTF_8));
+        return html(response, callback, 200, page.overview(status.document(snapshots.get())));
       default:
+        if (path.startsWith(TASKS)) {
+          return task(path.substring(TASKS.length()), response, callback);
+        }
+        PageAssets.Asset asset = assets.get(path);
+        if (asset != null) {
+          return send(response, callback, 200, asset.contentType(), asset.body());
+        }
         return text(response, callback, 404, "Not Found\n");
     }
+  }
+
+  /** {@code /tasks/<name>}: the name arrives percent-encoded; an unknown task is a 404 page. */
+  private boolean task(String encodedName, Response response, Callback callback) {
+    String name = Html.decodePathSegment(encodedName);
+    StatusDocument doc = status.document(snapshots.get());
+    boolean known = name != null && doc.snapshot().tasks().stream().anyMatch(t -> t.name().equals(name));
+    return html(response, callback, known ? 200 : 404, page.task(doc, name));
   }
 
   private boolean metrics(Request request, Response response, Callback callback) throws IOException {
@@ -106,6 +125,10 @@ public final class Routes extends Handler.Abstract.NonBlocking {
     return send(response, callback, status, "text/plain; charset=utf-8", body.getBytes(StandardCharsets.UTF_8));
   }
 
+  private static boolean html(Response response, Callback callback, int status, String body) {
+    return send(response, callback, status, "text/html; charset=utf-8", body.getBytes(StandardCharsets.UTF_8));
+  }
+
   private static boolean send(Response response, Callback callback, int status, String contentType, byte[] body) {
     response.setStatus(status);
     response.getHeaders().put(HttpHeader.CONTENT_TYPE, contentType);
@@ -113,26 +136,5 @@ public final class Routes extends Handler.Abstract.NonBlocking {
     response.getHeaders().put(HttpHeader.CONTENT_LENGTH, body.length);
     response.write(true, ByteBuffer.wrap(body), callback);
     return true;
-  }
-
-  /** Serializes a snapshot for {@code /api/v1/status}; a separate type so tests can read it back. */
-  public static final class StatusJson {
-    private final ObjectMapper mapper;
-    private final java.time.Clock clock;
-    private final java.time.Duration staleAfter;
-
-    public StatusJson(ObjectMapper mapper, java.time.Clock clock, java.time.Duration staleAfter) {
-      this.mapper = mapper;
-      this.clock = clock;
-      this.staleAfter = staleAfter;
-    }
-
-    byte[] render(Snapshot s) throws IOException {
-      boolean stale = s.staleAt(clock.instant(), staleAfter);
-      return mapper.writeValueAsBytes(new StatusDocument(s.ready(), stale, s));
-    }
-
-    /** What {@code /api/v1/status} returns: readiness, whether DM data is stale, the snapshot. */
-    public record StatusDocument(boolean ready, boolean stale, Snapshot snapshot) {}
   }
 }

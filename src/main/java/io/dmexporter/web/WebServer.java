@@ -3,6 +3,7 @@ package io.dmexporter.web;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.security.GeneralSecurityException;
+import org.eclipse.jetty.http.UriCompliance;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
@@ -29,6 +30,9 @@ public final class WebServer implements AutoCloseable {
     server = new Server(threads);
     HttpConfiguration http = new HttpConfiguration();
     http.setSendServerVersion(false);
+    // A task name may hold '/' or '%': the status page's /tasks/<name> carries it as %2F or %25.
+    http.setUriCompliance(UriCompliance.DEFAULT.with("dm-exporter",
+        UriCompliance.Violation.AMBIGUOUS_PATH_SEPARATOR, UriCompliance.Violation.AMBIGUOUS_PATH_ENCODING));
     if (config.tls() != null) {
       SecureRequestCustomizer secure = new SecureRequestCustomizer();
       // Scrapers often address the exporter by IP; the certificate's names are checked by them.

@@ -54,6 +54,8 @@ class CliTest {
       --dm.master-address=a:8261 --dm.query-mode=fanout             | '--dm.query-mode': expected one of [workers, master]
       --dm.master-address=a:8261 --web.listen-address=nohost        | '--web.listen-address'
       --dm.master-address=a:8261 --web.telemetry-path=metrics       | --web.telemetry-path must start with /
+      --dm.master-address=a:8261 --web.telemetry-path=/tasks/m      | the status page's /tasks/… and /static/…
+      --dm.master-address=a:8261 --web.telemetry-path=/static/m     | the status page's /tasks/… and /static/…
       --dm.master-address=a:8261 --log.level=loud                   | '--log.level'
       --dm.master-address=a:8261 --config.file=/does/not/exist.yml  | config file /does/not/exist.yml does not exist
       --dm.master-address=a:8261 --dm.tls.cert-file=/etc/hostname   | --dm.tls.cert-file and --dm.tls.key-file go together

@@ -30,45 +30,45 @@ import org.junit.jupiter.params.provider.CsvSource;
  */
 class TaskStatusRulesTest {
 
-  @ParameterizedTest(name = "{0} -> {1} {2}")
+  @ParameterizedTest(name = "{0} -> {3}")
   @CsvSource(delimiter = '|', textBlock = """
       # one subtask paused with error information: Error
-      Paused/Load/err Running/Sync                    | Error    | subtask_error
+      Paused/Load/err Running/Sync                     | Error    | subtask_error               | Error - Some error occurred in subtask
       # a running Sync whose relay is not running: Error, named by the relay
-      Running/Sync@relay=Paused                       | Error    | relay_paused
-      Running/Sync@relay=Stopped                      | Error    | relay_stopped
-      Running/Sync@relay=Paused+err                   | Error    | relay_error
-      Running/Sync@relay=Stopped+err                  | Error    | relay_error
+      Running/Sync@relay=Paused                        | Error    | relay_paused                | Error - Relay status is Paused
+      Running/Sync@relay=Stopped                       | Error    | relay_stopped               | Error - Relay status is Stopped
+      Running/Sync@relay=Paused+err                    | Error    | relay_error                 | Error - Relay status is Error
+      Running/Sync@relay=Stopped+err                   | Error    | relay_error                 | Error - Relay status is Error
       # a relay that is Running is never Error, whatever its result says
-      Running/Sync@relay=Running+err                  | Running  |
+      Running/Sync@relay=Running+err                   | Running  |                             | Running
       # a relay problem under Load or Dump, or a Sync that is not Running, is not Error
-      Running/Load@relay=Paused Running/Dump@relay=Stopped | Running |
-      Paused/Sync@relay=Paused                        | Paused   |
+      Running/Load@relay=Paused Running/Dump@relay=Stopped | Running |                             | Running
+      Paused/Sync@relay=Paused                         | Paused   |                             | Paused
       # relay disabled
-      Running/Sync                                    | Running  |
+      Running/Sync                                     | Running  |                             | Running
       # one subtask paused without error: Paused
-      Paused/Sync Running/Load                        | Paused   |
+      Paused/Sync Running/Load                         | Paused   |                             | Paused
       # all New, all Finished, all Stopped
-      New/Load New/Dump                               | New      |
-      Finished/Load Finished/Load                     | Finished |
-      Stopped/Sync Stopped/Load                       | Stopped  |
+      New/Load New/Dump                                | New      |                             | New
+      Finished/Load Finished/Load                      | Finished |                             | Finished
+      Stopped/Sync Stopped/Load                        | Stopped  |                             | Stopped
       # every subtask in one stage: that stage, as dmctl prints it
-      Pausing/Sync Pausing/Load                       | Pausing  |
-      Resuming/Sync Resuming/Dump                     | Resuming |
-      Stopping/Sync Stopping/Sync                     | Stopping |
-      Running/Sync Running/Load                       | Running  |
+      Pausing/Sync Pausing/Load                        | Pausing  |                             | Pausing
+      Resuming/Sync Resuming/Dump                      | Resuming |                             | Resuming
+      Stopping/Sync Stopping/Sync                      | Stopping |                             | Stopping
+      Running/Sync Running/Load                        | Running  |                             | Running
       # other situations: Running
-      New/Dump Finished/Load                          | Running  |
-      Stopped/Sync Running/Sync                       | Running  |
-      Pausing/Sync Resuming/Load Stopping/Dump        | Running  |
-      Finished/Load Stopped/Sync                      | Running  |
+      New/Dump Finished/Load                           | Running  |                             | Running
+      Stopped/Sync Running/Sync                        | Running  |                             | Running
+      Pausing/Sync Resuming/Load Stopping/Dump         | Running  |                             | Running
+      Finished/Load Stopped/Sync                       | Running  |                             | Running
       # precedence: subtask error over relay over pause; reasons are independent
-      Paused/Sync Paused/Load/err                     | Error    | subtask_error
-      Paused/Sync Running/Sync@relay=Stopped          | Error    | relay_stopped
-      Paused/Load/err Running/Sync@relay=Paused+err   | Error    | subtask_error relay_error
-      Running/Sync@relay=Paused Running/Sync@relay=Stopped | Error | relay_paused relay_stopped
+      Paused/Sync Paused/Load/err                      | Error    | subtask_error               | Error - Some error occurred in subtask
+      Paused/Sync Running/Sync@relay=Stopped           | Error    | relay_stopped               | Error - Relay status is Stopped
+      Paused/Load/err Running/Sync@relay=Paused+err    | Error    | subtask_error relay_error   | Error - Some error occurred in subtask
+      Running/Sync@relay=Paused Running/Sync@relay=Stopped | Error   | relay_paused relay_stopped  | Error - Relay status is Paused
       """)
-  void derivesStatusAndReasons(String subtasks, String status, String reasons) {
+  void derivesStatusReasonsAndDmWording(String subtasks, String status, String reasons, String wording) {
     Fixture f = Fixture.parse(subtasks);
     Set<ErrorReason> expectedReasons = reasons == null ? Set.of()
         : Arrays.stream(reasons.trim().split("\\s+")).map(r -> ErrorReason.valueOf(r.toUpperCase())).collect(Collectors.toSet());
@@ -82,6 +82,7 @@ class TaskStatusRulesTest {
       Task task = TaskStatusRules.derive("t", order, 0, st -> f.relays.get(st.sourceId()));
       assertEquals(status, task.status().dmName(), "status for order " + order);
       assertEquals(expectedReasons, task.errorReasons(), "reasons for order " + order);
+      assertEquals(wording, TaskStatusRules.wording(task), "query-status wording for order " + order);
       assertEquals(f.subtasks.size(), task.subtasks());
     }
   }
@@ -115,6 +116,7 @@ class TaskStatusRulesTest {
     assertEquals(1, a.unknownSubtasks());
     Task b = tasks.get(1);
     assertEquals(null, b.status(), "no subtask of b could be read: no status");
+    assertEquals(null, TaskStatusRules.wording(b), "and no wording");
     assertEquals(0, b.subtasks());
     assertEquals(2, b.unknownSubtasks());
   }

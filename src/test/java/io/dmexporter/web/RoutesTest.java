@@ -123,10 +123,10 @@ class RoutesTest {
   }
 
   @Test
-  void landingPageMethodsAndUnknownPaths() throws Exception {
-    HttpResponse<byte[]> landing = request("/");
-    assertEquals(200, landing.statusCode());
-    String html = new String(landing.body(), StandardCharsets.UTF_8);
+  void statusPageLinksMethodsAndUnknownPaths() throws Exception {
+    HttpResponse<byte[]> page = request("/");
+    assertEquals(200, page.statusCode());
+    String html = new String(page.body(), StandardCharsets.UTF_8);
     assertTrue(html.contains("href=\"/metrics\"") && html.contains("href=\"/api/v1/status\""), html);
     assertEquals(404, request("/nope").statusCode());
     HttpResponse<String> post = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + exporter.port() + "/metrics"))
