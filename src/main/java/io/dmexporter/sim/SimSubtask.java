@@ -296,7 +296,7 @@ final class SimSubtask {
         loadFinished0 = fraction * loadTotal;
       }
       default -> {
-        enterSync(up.headAt(t) - random.nextDouble() * 5 * up.bytesPerSecond());
+        enterSync(Math.max(0, up.headAt(t) - random.nextDouble() * 5 * up.bytesPerSecond()));
         syncRows0 = 10_000 + random.nextInt(1_000_000);
         syncStartedAt = t - 3600 - random.nextInt(86_400);
         recentRps = up.rowsPerSecond();
