@@ -251,7 +251,37 @@ class PromtoolRulesTest {
     assertRoute(config, "pager", "severity=critical", "alertname=DMSubtaskPausedWithError");
     assertRoute(config, "chat", "severity=warning", "alertname=DMSyncLagHigh");
     JsonNode route = YAML.readTree(Path.of(config).toFile()).path("route");
-    assertEquals(YAML.readTree("[alertname, task]"), route.path("group_by"));
+    // one notification per alert and task, and never one mixing two DM clusters or exporters
+    assertEquals(YAML.readTree("[alertname, cluster, instance, task]"), route.path("group_by"));
+  }
+
+  /** Inhibitions name alerts that exist, and the two the on-call asked for are there. */
+  @Test
+  void alertmanagerInhibitionsNameRealAlerts() throws Exception {
+    JsonNode config = YAML.readTree(ROOT.resolve("deploy/alertmanager/alertmanager.yml").toFile());
+    Set<String> alerts = alertNames();
+    Set<String> pairs = new TreeSet<>();
+    for (JsonNode rule : config.path("inhibit_rules")) {
+      String source = label(rule.path("source_matchers"), "alertname");
+      String target = label(rule.path("target_matchers"), "alertname");
+      assertTrue(alerts.contains(source), "inhibition by unknown alert " + source);
+      assertTrue(alerts.contains(target), "inhibition of unknown alert " + target);
+      assertFalse(rule.path("equal").isEmpty(), source + " -> " + target + " must name equal labels");
+      pairs.add(source + " -> " + target + " role=" + label(rule.path("target_matchers"), "role"));
+    }
+    assertTrue(pairs.contains("DMWorkerOffline -> DMExporterTargetDown role=worker"), pairs.toString());
+    assertTrue(pairs.contains("DMMasterDown -> DMExporterTargetDown role=master"), pairs.toString());
+  }
+
+  /** The value a list of equality matchers requires for a label, or null. */
+  private static String label(JsonNode matchers, String name) {
+    for (JsonNode m : matchers) {
+      Matcher matcher = Pattern.compile("^" + name + "=\"([^\"]*)\"$").matcher(m.asText());
+      if (matcher.matches()) {
+        return matcher.group(1);
+      }
+    }
+    return null;
   }
 
   /** The contract's metric names, as the dashboard tests read them. */
