@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.BiFunction;
 import java.util.function.UnaryOperator;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -26,6 +27,9 @@ final class RuleFile {
           .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES)
           .enable(YAMLGenerator.Feature.LITERAL_BLOCK_STYLE));
   private static final Pattern DURATION = Pattern.compile("(\\d+)(ms|s|m|h|d|w)");
+  /** A duration inside PromQL: a range {@code [5m]}, a subquery {@code [1h:1m]}, an {@code offset 10m}. */
+  private static final Pattern EXPR_DURATION =
+      Pattern.compile("(\\[|:|offset\\s+)((?:\\d+(?:ms|s|m|h|d|w))+)(?=[\\]:\\s)])");
 
   /** The repository root: set by failsafe, and the working directory under surefire. */
   static Path projectRoot() {
@@ -36,6 +40,9 @@ final class RuleFile {
   /** One alerting rule. */
   record Alert(String group, String name, String expr, String forDuration,
                Map<String, String> labels, Map<String, String> annotations) {}
+
+  /** One recording rule. */
+  record Recording(String group, String name, String expr) {}
 
   private final JsonNode root;
 
@@ -52,31 +59,65 @@ final class RuleFile {
   }
 
   List<Alert> alerts() {
-    List<Alert> alerts = new ArrayList<>();
+    return rules("alert", (group, rule) -> new Alert(group, rule.path("alert").asText(),
+        rule.path("expr").asText(), rule.path("for").asText(null),
+        strings(rule.path("labels")), strings(rule.path("annotations"))));
+  }
+
+  List<Recording> recordings() {
+    return rules("record", (group, rule) -> new Recording(group, rule.path("record").asText(),
+        rule.path("expr").asText()));
+  }
+
+  /** Every rule of the given kind ("alert" or "record"), in file order, made from (group name, rule). */
+  private <T> List<T> rules(String kind, BiFunction<String, JsonNode, T> make) {
+    List<T> rules = new ArrayList<>();
     for (JsonNode group : root.path("groups")) {
       for (JsonNode rule : group.path("rules")) {
-        if (rule.has("alert")) {
-          alerts.add(new Alert(group.path("name").asText(), rule.path("alert").asText(),
-              rule.path("expr").asText(), rule.path("for").asText(null),
-              strings(rule.path("labels")), strings(rule.path("annotations"))));
+        if (rule.has(kind)) {
+          rules.add(make.apply(group.path("name").asText(), rule));
         }
       }
     }
-    return alerts;
+    return rules;
   }
 
-  /** A copy in which every rule's {@code for:} is replaced by {@code shorten} of it; nothing else changes. */
-  RuleFile withForDurations(UnaryOperator<Duration> shorten) {
+  /**
+   * A copy for a faster clock: every duration of the rules, {@code for:}, {@code keep_firing_for:}
+   * and the ranges and offsets in the expressions, replaced by {@code scale} of it (e.g. divided
+   * by 60 for 1 s scrapes), so each rule keeps its timing relative to the scrape interval.
+   * Nothing else changes.
+   */
+  RuleFile withDurations(UnaryOperator<Duration> scale) {
     JsonNode copy = root.deepCopy();
     for (JsonNode group : copy.path("groups")) {
-      for (JsonNode rule : group.path("rules")) {
-        if (rule.has("for")) {
-          Duration shortened = shorten.apply(parseDuration(rule.get("for").asText()));
-          ((ObjectNode) rule).put("for", shortened.toMillis() + "ms");
+      for (JsonNode node : group.path("rules")) {
+        ObjectNode rule = (ObjectNode) node;
+        for (String field : List.of("for", "keep_firing_for")) {
+          if (rule.has(field)) {
+            rule.put(field, millis(scale.apply(parseDuration(rule.get(field).asText()))));
+          }
         }
+        Matcher m = EXPR_DURATION.matcher(rule.path("expr").asText());
+        StringBuilder expr = new StringBuilder();
+        while (m.find()) {
+          m.appendReplacement(expr, Matcher.quoteReplacement(
+              m.group(1) + millis(scale.apply(parseDuration(m.group(2))))));
+        }
+        m.appendTail(expr);
+        rule.put("expr", expr.toString());
       }
     }
     return new RuleFile(copy);
+  }
+
+  /** The name AlertsE2EIT calls: it scales every duration, as {@link #withDurations} does. */
+  RuleFile withForDurations(UnaryOperator<Duration> scale) {
+    return withDurations(scale);
+  }
+
+  private static String millis(Duration d) {
+    return Math.max(1, d.toMillis()) + "ms";
   }
 
   void write(Path file) throws IOException {
