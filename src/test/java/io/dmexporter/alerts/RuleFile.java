@@ -120,6 +120,18 @@ final class RuleFile {
     return Math.max(1, d.toMillis()) + "ms";
   }
 
+  /** A duration as Prometheus writes it, in the largest whole unit: 2m, 90s, 1500ms. */
+  static String format(Duration d) {
+    long ms = d.toMillis();
+    for (Map.Entry<String, Long> unit : List.of(Map.entry("h", 3_600_000L), Map.entry("m", 60_000L),
+        Map.entry("s", 1_000L))) {
+      if (ms > 0 && ms % unit.getValue() == 0) {
+        return ms / unit.getValue() + unit.getKey();
+      }
+    }
+    return Math.max(1, ms) + "ms";
+  }
+
   void write(Path file) throws IOException {
     YAML.writeValue(file.toFile(), root);
   }
