@@ -89,12 +89,12 @@ class PromtoolRulesTest {
 
   /**
    * A rule on a metric nobody exports can never fire, and no promtool test notices: the
-   * exporter's rules use only the contract's names, the native group only DM's, and every
-   * recorded name read is recorded by a rule.
+   * exporter's rules use only the names docs/metrics.md documents (MetricNamesTest keeps it
+   * complete), the native group only DM's, and every recorded name read is recorded by a rule.
    */
   @Test
   void everyMetricInTheRulesExists() throws IOException {
-    Set<String> contract = contractMetrics();
+    Set<String> contract = MetricsReference.names();
     RuleFile rules = RuleFile.read(ROOT.resolve(RuleFile.PATH));
     Set<String> recorded = rules.recordings().stream().map(RuleFile.Recording::name)
         .collect(Collectors.toSet());
@@ -282,14 +282,6 @@ class PromtoolRulesTest {
       }
     }
     return null;
-  }
-
-  /** The contract's metric names, as the dashboard tests read them. */
-  private static Set<String> contractMetrics() throws IOException {
-    try (var in = PromtoolRulesTest.class.getResourceAsStream("/deploy/metric-names.txt")) {
-      return new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).lines()
-          .filter(l -> !l.isBlank() && !l.startsWith("#")).collect(Collectors.toSet());
-    }
   }
 
   /** Runs a Debian tool from the repository root; fails with its output unless it exits 0. */
