@@ -182,52 +182,6 @@ class PromtoolRulesTest {
   }
 
   @Test
-  void scaledCopyChangesOnlyDurations(@TempDir Path dir) throws Exception {
-    RuleFile original = RuleFile.read(ROOT.resolve(RuleFile.PATH));
-    Path copy = dir.resolve("rules.yml");
-    original.withDurations(d -> d.dividedBy(60)).write(copy);
-    run(List.of(PROMTOOL, "check", "rules", copy.toString()));
-
-    JsonNode before = original.tree();
-    JsonNode after = RuleFile.read(copy).tree();
-    assertEquals(withoutDurations(before, 1), withoutDurations(after, 60), "more than durations changed");
-    for (int g = 0; g < before.path("groups").size(); g++) {
-      for (int r = 0; r < before.path("groups").get(g).path("rules").size(); r++) {
-        JsonNode was = before.path("groups").get(g).path("rules").get(r);
-        JsonNode now = after.path("groups").get(g).path("rules").get(r);
-        for (String field : List.of("for", "keep_firing_for")) {
-          if (was.has(field)) {
-            assertEquals(RuleFile.parseDuration(was.get(field).asText()).dividedBy(60),
-                RuleFile.parseDuration(now.get(field).asText()), was + " " + field);
-          }
-        }
-      }
-    }
-    String paused = RuleFile.read(copy).alerts().stream()
-        .filter(a -> a.name().equals("DMSubtaskPausedWithError")).findFirst().orElseThrow().expr();
-    assertTrue(paused.contains("last_over_time(dm_subtask_errors[2000ms])"), paused);
-  }
-
-  /** The rules with for/keep_firing_for removed and each duration in an expression as millis * multiplier / 60. */
-  private static JsonNode withoutDurations(JsonNode rules, long multiplier) {
-    JsonNode copy = rules.deepCopy();
-    Pattern inExpr = Pattern.compile("(\\[|:|offset\\s+)((?:\\d+(?:ms|s|m|h|d|w))+)");
-    copy.path("groups").forEach(g -> g.path("rules").forEach(r -> {
-      ObjectNode rule = (ObjectNode) r;
-      rule.remove(List.of("for", "keep_firing_for"));
-      Matcher m = inExpr.matcher(rule.path("expr").asText());
-      StringBuilder expr = new StringBuilder();
-      while (m.find()) {
-        long millis = RuleFile.parseDuration(m.group(2)).toMillis();
-        m.appendReplacement(expr, Matcher.quoteReplacement(m.group(1) + "~" + millis * multiplier / 60));
-      }
-      m.appendTail(expr);
-      rule.put("expr", expr.toString());
-    }));
-    return copy;
-  }
-
-  @Test
   void prometheusConfigIsValidAndLoadsTheRules(@TempDir Path dir) throws Exception {
     Path config = ROOT.resolve("deploy/prometheus/prometheus.yml");
     run(List.of(PROMTOOL, "check", "config", config.toString()));

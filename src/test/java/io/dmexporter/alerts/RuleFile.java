@@ -2,9 +2,7 @@ package io.dmexporter.alerts;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
-import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -13,23 +11,15 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.BiFunction;
-import java.util.function.UnaryOperator;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-/** The alerting rules of a Prometheus rule file, read structurally. */
+/** The rules of a Prometheus rule file (YAML, or JSON as the mixin's rules.jsonnet writes it), read structurally. */
 final class RuleFile {
   static final Path PATH = Path.of("alerts", "dm-exporter.rules.yml");
 
-  private static final ObjectMapper YAML = new ObjectMapper(
-      new YAMLFactory()
-          .disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER)
-          .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES)
-          .enable(YAMLGenerator.Feature.LITERAL_BLOCK_STYLE));
+  private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
   private static final Pattern DURATION = Pattern.compile("(\\d+)(ms|s|m|h|d|w)");
-  /** A duration inside PromQL: a range {@code [5m]}, a subquery {@code [1h:1m]}, an {@code offset 10m}. */
-  private static final Pattern EXPR_DURATION =
-      Pattern.compile("(\\[|:|offset\\s+)((?:\\d+(?:ms|s|m|h|d|w))+)(?=[\\]:\\s)])");
 
   /** The repository root: set by failsafe, and the working directory under surefire. */
   static Path projectRoot() {
@@ -82,44 +72,6 @@ final class RuleFile {
     return rules;
   }
 
-  /**
-   * A copy for a faster clock: every duration of the rules, {@code for:}, {@code keep_firing_for:}
-   * and the ranges and offsets in the expressions, replaced by {@code scale} of it (e.g. divided
-   * by 60 for 1 s scrapes), so each rule keeps its timing relative to the scrape interval.
-   * Nothing else changes.
-   */
-  RuleFile withDurations(UnaryOperator<Duration> scale) {
-    JsonNode copy = root.deepCopy();
-    for (JsonNode group : copy.path("groups")) {
-      for (JsonNode node : group.path("rules")) {
-        ObjectNode rule = (ObjectNode) node;
-        for (String field : List.of("for", "keep_firing_for")) {
-          if (rule.has(field)) {
-            rule.put(field, millis(scale.apply(parseDuration(rule.get(field).asText()))));
-          }
-        }
-        Matcher m = EXPR_DURATION.matcher(rule.path("expr").asText());
-        StringBuilder expr = new StringBuilder();
-        while (m.find()) {
-          m.appendReplacement(expr, Matcher.quoteReplacement(
-              m.group(1) + millis(scale.apply(parseDuration(m.group(2))))));
-        }
-        m.appendTail(expr);
-        rule.put("expr", expr.toString());
-      }
-    }
-    return new RuleFile(copy);
-  }
-
-  /** The name AlertsE2EIT calls: it scales every duration, as {@link #withDurations} does. */
-  RuleFile withForDurations(UnaryOperator<Duration> scale) {
-    return withDurations(scale);
-  }
-
-  private static String millis(Duration d) {
-    return Math.max(1, d.toMillis()) + "ms";
-  }
-
   /** A duration as Prometheus writes it, in the largest whole unit: 2m, 90s, 1500ms. */
   static String format(Duration d) {
     long ms = d.toMillis();
@@ -130,10 +82,6 @@ final class RuleFile {
       }
     }
     return Math.max(1, ms) + "ms";
-  }
-
-  void write(Path file) throws IOException {
-    YAML.writeValue(file.toFile(), root);
   }
 
   /** Parses Prometheus durations such as {@code 1h30m}, {@code 90s}, {@code 500ms}. */
