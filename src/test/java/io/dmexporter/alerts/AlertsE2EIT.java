@@ -244,13 +244,13 @@ class AlertsE2EIT {
     control.post("workers/worker3/online", null);
 
     // A syncer held by the conflict: stalled 5 m, then for 5 m. The lag DM reports stays 0.
-    awaitPage(BEHIND, production(Duration.ofMinutes(15)));
+    awaitPage(BEHIND, production(Duration.ofMinutes(20)));
     assertLagZeroWhileBinlogBehind(BEHIND);
     BEHIND.endedAt = System.nanoTime();
     control.delete("tasks/merge/shard-ddl");
 
     // The relay's syncer is held the same way; its own binlog alert fires but is inhibited.
-    awaitAlertFiring("DMSyncBinlogBehind", RELAY.task, production(Duration.ofMinutes(15)));
+    awaitAlertFiring("DMSyncBinlogBehind", RELAY.task, production(Duration.ofMinutes(20)));
     assertLagZeroWhileBinlogBehind(RELAY);
     RELAY.notes.add("DMSyncBinlogBehind fired too, inhibited by it");
     RELAY.endedAt = System.nanoTime();
@@ -300,6 +300,11 @@ class AlertsE2EIT {
         seconds(backAt - killedAt), productionText(backAt - killedAt));
     System.out.println("exporter restarted: " + outage + "; " + before.size() + " DM alerts were active: "
         + before.keySet());
+    // A pause of the flapping subtask still within for: ends at DM's next auto-resume anyway.
+    JsonNode flap = before.get(FLAP.alert + " " + FLAP.task);
+    if (flap != null && flap.path("state").asText().equals("pending")) {
+      before.remove(FLAP.alert + " " + FLAP.task);
+    }
     List<String> changed = new ArrayList<>();
     before.forEach((key, was) -> {
       JsonNode now = after.get(key);
@@ -310,8 +315,8 @@ class AlertsE2EIT {
       }
     });
     assertEquals(List.of(), changed, "alerts reset by the exporter restart (" + outage + ")");
-    List<WebhookReceiver.Received> resolved = receiver.all().stream()
-        .filter(r -> r.status().equals("resolved")).toList();
+    List<WebhookReceiver.Received> resolved = receiver.all().stream().filter(r -> r.status().equals("resolved")
+        && before.containsKey(r.label("alertname") + " " + r.label("task"))).toList();
     assertEquals(List.of(), resolved, "resolved notifications across the exporter restart");
     for (Incident i : INCIDENTS) {
       if (before.containsKey(i.alert + " " + i.task)) {
