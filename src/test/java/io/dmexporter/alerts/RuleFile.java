@@ -2,9 +2,7 @@ package io.dmexporter.alerts;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
-import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -12,19 +10,15 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.UnaryOperator;
+import java.util.function.BiFunction;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-/** The alerting rules of a Prometheus rule file, read structurally. */
+/** The rules of a Prometheus rule file (YAML, or JSON as the mixin's rules.jsonnet writes it), read structurally. */
 final class RuleFile {
   static final Path PATH = Path.of("alerts", "dm-exporter.rules.yml");
 
-  private static final ObjectMapper YAML = new ObjectMapper(
-      new YAMLFactory()
-          .disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER)
-          .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES)
-          .enable(YAMLGenerator.Feature.LITERAL_BLOCK_STYLE));
+  private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
   private static final Pattern DURATION = Pattern.compile("(\\d+)(ms|s|m|h|d|w)");
 
   /** The repository root: set by failsafe, and the working directory under surefire. */
@@ -36,6 +30,9 @@ final class RuleFile {
   /** One alerting rule. */
   record Alert(String group, String name, String expr, String forDuration,
                Map<String, String> labels, Map<String, String> annotations) {}
+
+  /** One recording rule. */
+  record Recording(String group, String name, String expr) {}
 
   private final JsonNode root;
 
@@ -52,35 +49,39 @@ final class RuleFile {
   }
 
   List<Alert> alerts() {
-    List<Alert> alerts = new ArrayList<>();
+    return rules("alert", (group, rule) -> new Alert(group, rule.path("alert").asText(),
+        rule.path("expr").asText(), rule.path("for").asText(null),
+        strings(rule.path("labels")), strings(rule.path("annotations"))));
+  }
+
+  List<Recording> recordings() {
+    return rules("record", (group, rule) -> new Recording(group, rule.path("record").asText(),
+        rule.path("expr").asText()));
+  }
+
+  /** Every rule of the given kind ("alert" or "record"), in file order, made from (group name, rule). */
+  private <T> List<T> rules(String kind, BiFunction<String, JsonNode, T> make) {
+    List<T> rules = new ArrayList<>();
     for (JsonNode group : root.path("groups")) {
       for (JsonNode rule : group.path("rules")) {
-        if (rule.has("alert")) {
-          alerts.add(new Alert(group.path("name").asText(), rule.path("alert").asText(),
-              rule.path("expr").asText(), rule.path("for").asText(null),
-              strings(rule.path("labels")), strings(rule.path("annotations"))));
+        if (rule.has(kind)) {
+          rules.add(make.apply(group.path("name").asText(), rule));
         }
       }
     }
-    return alerts;
+    return rules;
   }
 
-  /** A copy in which every rule's {@code for:} is replaced by {@code shorten} of it; nothing else changes. */
-  RuleFile withForDurations(UnaryOperator<Duration> shorten) {
-    JsonNode copy = root.deepCopy();
-    for (JsonNode group : copy.path("groups")) {
-      for (JsonNode rule : group.path("rules")) {
-        if (rule.has("for")) {
-          Duration shortened = shorten.apply(parseDuration(rule.get("for").asText()));
-          ((ObjectNode) rule).put("for", shortened.toMillis() + "ms");
-        }
+  /** A duration as Prometheus writes it, in the largest whole unit: 2m, 90s, 1500ms. */
+  static String format(Duration d) {
+    long ms = d.toMillis();
+    for (Map.Entry<String, Long> unit : List.of(Map.entry("h", 3_600_000L), Map.entry("m", 60_000L),
+        Map.entry("s", 1_000L))) {
+      if (ms > 0 && ms % unit.getValue() == 0) {
+        return ms / unit.getValue() + unit.getKey();
       }
     }
-    return new RuleFile(copy);
-  }
-
-  void write(Path file) throws IOException {
-    YAML.writeValue(file.toFile(), root);
+    return Math.max(1, ms) + "ms";
   }
 
   /** Parses Prometheus durations such as {@code 1h30m}, {@code 90s}, {@code 500ms}. */

@@ -20,8 +20,13 @@ import java.util.function.Predicate;
 final class WebhookReceiver implements AutoCloseable {
   private static final ObjectMapper JSON = new ObjectMapper();
 
-  /** One alert of one notification: which receiver path got it, firing or resolved, when. */
-  record Received(String receiver, String status, Map<String, String> labels, long nanos) {
+  /**
+   * One alert of one notification: which receiver path got it, firing or resolved, the alert's
+   * labels and {@code startsAt} (the same for every notification of one firing alert, a new one
+   * when it fires again), the notification's {@code groupKey} and when it arrived.
+   */
+  record Received(String receiver, String status, Map<String, String> labels, String startsAt,
+      String groupKey, long nanos) {
     String label(String name) {
       return labels.getOrDefault(name, "");
     }
@@ -56,7 +61,8 @@ final class WebhookReceiver implements AutoCloseable {
         for (JsonNode alert : body.path("alerts")) {
           Map<String, String> labels = new LinkedHashMap<>();
           alert.path("labels").fields().forEachRemaining(e -> labels.put(e.getKey(), e.getValue().asText()));
-          received.add(new Received(receiver, alert.path("status").asText(), labels, now));
+          received.add(new Received(receiver, alert.path("status").asText(), labels,
+              alert.path("startsAt").asText(), body.path("groupKey").asText(), now));
         }
         received.notifyAll();
       }

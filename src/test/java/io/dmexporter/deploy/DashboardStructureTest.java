@@ -6,13 +6,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.dmexporter.alerts.MetricsReference;
 import io.dmexporter.deploy.GrafanaDashboard.Panel;
 import io.dmexporter.deploy.GrafanaDashboard.QueryVariable;
 import io.dmexporter.deploy.GrafanaDashboard.Target;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -30,7 +29,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 /** Static checks of every dashboard in grafana/dashboards: structure, datasource, variables, PromQL. */
 class DashboardStructureTest {
   private static final RepoFiles REPO = RepoFiles.fromSystemProperty();
-  private static final Pattern SELECTOR = Pattern.compile("\\b(dm_\\w+)\\s*(\\{[^}]*})?");
+  private static final Pattern SELECTOR = Pattern.compile("\\b(dm_\\w+|up)\\b(?!\\s*\\()\\s*(\\{[^}]*})?");
   /** The status colours DBAs read at a glance, the same in every panel. */
   static final Map<String, String> STATUS_COLOURS =
       Map.of("Error", "red", "Paused", "orange", "Running", "green", "Finished", "blue");
@@ -121,12 +120,72 @@ class DashboardStructureTest {
       assertEquals(v.name(), v.label(), file + ": variable " + v.name() + " must list label " + v.name());
       assertKnownMetrics(file + " variable " + v.name(), v.selector());
     }
-    for (String name : List.of("task", "source_id")) {
+    for (String name : List.of("job", "instance", "task", "source_id")) {
       QueryVariable v = vars.get(name);
       assertTrue(v != null, file + ": no query variable " + name);
       assertTrue(v.json().path("multi").asBoolean(), file + ": " + name + " must be multi-select");
       assertTrue(v.json().path("includeAll").asBoolean(), file + ": " + name + " must include All");
+      // "All" as .* also matches values that appeared after the list was loaded
+      assertEquals(".*", v.json().path("allValue").asText(), file + ": " + name + " allValue");
     }
+    // every source the exporter knows, also one that cannot be read or has no subtask
+    assertTrue(vars.get("source_id").selector().startsWith("dm_source_up"),
+        file + ": source_id must list the sources of dm_source_up, not " + vars.get("source_id").selector());
+  }
+
+  /** No query that runs fine but cannot show what its panel claims (see PromQlLint). */
+  @ParameterizedTest
+  @MethodSource("dashboards")
+  void noQueryCanOnlyShowNonsense(String file) {
+    List<String> problems = new ArrayList<>();
+    for (Panel p : GrafanaDashboard.load(REPO, file).panels()) {
+      for (Target t : p.targets()) {
+        PromQlLint.problems(t.expr()).forEach(x -> problems.add(p.title() + " " + t.refId() + ": " + x));
+      }
+    }
+    assertEquals(List.of(), problems, file);
+  }
+
+  /**
+   * Panels that show the current state (stat, bar gauge, gauge, table) ask for the value now: a
+   * range query reduced to "last not null" would keep showing a dead exporter's last value.
+   */
+  @ParameterizedTest
+  @MethodSource("dashboards")
+  void currentStatePanelsUseInstantQueries(String file) {
+    for (Panel p : GrafanaDashboard.load(REPO, file).panels()) {
+      if (List.of("stat", "bargauge", "gauge", "table").contains(p.type())) {
+        for (JsonNode t : p.json().path("targets")) {
+          assertTrue(t.path("instant").asBoolean() && !t.path("range").asBoolean(true),
+              file + ": " + p.title() + " " + t.path("refId").asText() + " must be an instant query");
+        }
+      }
+    }
+  }
+
+  /** A cumulative counter and a per-second rate on one axis: the rate is drawn flat at 0. */
+  @ParameterizedTest
+  @MethodSource("dashboards")
+  void noPanelDrawsACounterAndItsRateTogether(String file) {
+    Pattern rawCounter = Pattern.compile("(?<!rate\\()(?<!increase\\()\\b(dm_\\w+_total)\\{[^}]*}(?!\\[)");
+    for (Panel p : GrafanaDashboard.load(REPO, file).panels()) {
+      boolean raw = p.targets().stream().anyMatch(t -> rawCounter.matcher(t.expr()).find());
+      boolean rate = p.targets().stream().anyMatch(t -> t.expr().contains("rate("));
+      assertFalse(raw && rate, file + ": " + p.title() + " draws a counter and a rate on one axis");
+    }
+  }
+
+  /** Firing DM alerts are marked on every time series (annotations from Prometheus' ALERTS). */
+  @ParameterizedTest
+  @MethodSource("dashboards")
+  void firingAlertsAreAnnotations(String file) {
+    JsonNode annotations = REPO.json(file).path("annotations").path("list");
+    boolean alerts = false;
+    for (JsonNode a : annotations) {
+      alerts |= a.path("enable").asBoolean() && a.path("expr").asText().startsWith("ALERTS{")
+          && a.path("expr").asText().contains("alertstate=\"firing\"");
+    }
+    assertTrue(alerts, file + ": no annotation of firing alerts");
   }
 
   @ParameterizedTest
@@ -140,6 +199,9 @@ class DashboardStructureTest {
         while (m.find()) {
           String metric = m.group(1);
           String selector = m.group(2) == null ? "" : m.group(2);
+          // a panel that ignores the selected exporters mixes DM clusters
+          assertTrue(selector.contains("job=~\"$job\"") && selector.contains("instance=~\"$instance\""),
+              where + ": " + metric + " ignores $job or $instance");
           // a panel that ignores the selected tasks or sources shows other tasks' data
           if (metric.startsWith("dm_subtask_") || metric.startsWith("dm_task_")) {
             assertTrue(selector.contains("task=~\"$task\""), where + ": " + metric + " ignores $task");
@@ -214,7 +276,11 @@ class DashboardStructureTest {
         "dm_subtask_sync_seconds_behind_master", "dm_subtask_sync_binlog_file", "dm_source_relay_stage",
         "dm_subtask_error_info", "dm_subtask_sync_blocking_ddls", "dm_cluster_worker_stage",
         "dm_exporter_target_up", "dm_exporter_poll_duration_seconds",
-        "dm_exporter_last_poll_success_timestamp_seconds")) {
+        "dm_exporter_last_poll_success_timestamp_seconds", "up", "dm_task_subtasks_unknown",
+        "dm_subtask_sync_binlog_pos", "dm_source_relay_binlog_file", "dm_source_relay_binlog_pos",
+        "dm_source_relay_catch_up_master", "dm_subtask_validation_stage", "dm_subtask_validation_rows",
+        "dm_subtask_validation_error_rows", "dm_subtask_sync_shard_ddl_conflict", "dm_cluster_worker_info",
+        "dm_exporter_target_poll_errors_total")) {
       assertTrue(used.contains(metric), "the overview shows nothing of " + metric);
     }
     long progressBars = overview.panels().stream()
@@ -241,13 +307,9 @@ class DashboardStructureTest {
     assertEquals(ComposeFileTest.GRAFANA_DASHBOARDS, provider.path("options").path("path").asText());
   }
 
+  /** The metrics docs/metrics.md documents: the only ones a panel may use. */
   static Set<String> contractMetrics() {
-    try (InputStream in = DashboardStructureTest.class.getResourceAsStream("/deploy/metric-names.txt")) {
-      return Set.copyOf(new String(in.readAllBytes(), StandardCharsets.UTF_8).lines()
-          .filter(l -> !l.isBlank() && !l.startsWith("#")).toList());
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    return MetricsReference.names();
   }
 
   private static void assertKnownMetrics(String where, String expr) {
@@ -255,7 +317,7 @@ class DashboardStructureTest {
     Matcher m = Pattern.compile("\\bdm_\\w+").matcher(expr);
     while (m.find()) {
       if (!known.contains(m.group())) {
-        fail(where + ": " + m.group() + " is not a metric of the contract");
+        fail(where + ": " + m.group() + " is not a metric of the exporter (docs/metrics.md)");
       }
     }
   }
