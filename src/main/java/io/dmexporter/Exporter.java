@@ -18,6 +18,7 @@ import io.prometheus.metrics.instrumentation.jvm.JvmMetrics;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.net.InetSocketAddress;
 import java.time.Clock;
+import java.util.Set;
 
 /** The running exporter: poller, collectors and web server wired together. */
 public final class Exporter implements AutoCloseable {
@@ -29,10 +30,12 @@ public final class Exporter implements AutoCloseable {
     }
   }
 
+  private final ChannelPool channels;
   private final Poller poller;
   private final WebServer web;
 
-  private Exporter(Poller poller, WebServer web) {
+  private Exporter(ChannelPool channels, Poller poller, WebServer web) {
+    this.channels = channels;
     this.poller = poller;
     this.web = web;
   }
@@ -44,7 +47,7 @@ public final class Exporter implements AutoCloseable {
     Poller poller = new Poller(settings.poll(), new DmClient(channels), clock);
     PrometheusRegistry registry = new PrometheusRegistry();
     registry.register(new DmCollector(poller::current, clock, settings.poll().staleAfter()));
-    registry.register(new ExporterCollector(poller::current, build.version(), build.revision()));
+    registry.register(new ExporterCollector(poller::current, build.version(), build.revision(), poller::cycleFailures));
     JvmMetrics.builder().register(registry);
     ObjectMapper json = new ObjectMapper()
         .registerModule(new JavaTimeModule())
@@ -63,10 +66,11 @@ public final class Exporter implements AutoCloseable {
       web.start();
     } catch (Exception e) {
       poller.close();
+      channels.close();
       throw e;
     }
     poller.start();
-    return new Exporter(poller, web);
+    return new Exporter(channels, poller, web);
   }
 
   public int port() {
@@ -77,9 +81,22 @@ public final class Exporter implements AutoCloseable {
     return poller;
   }
 
+  /** DM endpoints with an open gRPC channel. */
+  public Set<String> openChannels() {
+    return channels.addresses();
+  }
+
+  /** Stops polling, then closes the channels it used, then the web server: each owner closes its own. */
   @Override
   public void close() throws Exception {
-    poller.close();
-    web.close();
+    try {
+      poller.close();
+    } finally {
+      try {
+        channels.close();
+      } finally {
+        web.close();
+      }
+    }
   }
 }

@@ -32,6 +32,7 @@ class SimulatorPollingTest {
   private static final Duration TIMEOUT = Duration.ofMillis(800);
   private Simulator sim;
   private Poller poller;
+  private ChannelPool channels;
 
   @BeforeEach
   void start() {
@@ -44,14 +45,16 @@ class SimulatorPollingTest {
   void stop() {
     if (poller != null) {
       poller.close();
+      channels.close();
     }
     sim.close();
   }
 
   private Snapshot poll(QueryMode mode) {
     if (poller == null) {
+      channels = new ChannelPool(InsecureChannelCredentials.create(), null);
       poller = new Poller(new PollSettings(mode, sim.masterAddresses(), List.of(), Duration.ofSeconds(30), TIMEOUT),
-          new DmClient(new ChannelPool(InsecureChannelCredentials.create(), null)), Clock.systemUTC());
+          new DmClient(channels), Clock.systemUTC());
     }
     return poller.runCycle();
   }
