@@ -11,6 +11,7 @@ import io.dmexporter.metrics.DmCollector;
 import io.dmexporter.metrics.ExporterCollector;
 import io.dmexporter.poll.PollSettings;
 import io.dmexporter.poll.Poller;
+import io.dmexporter.web.ErrorText;
 import io.dmexporter.web.Routes;
 import io.dmexporter.web.WebConfig;
 import io.dmexporter.web.WebServer;
@@ -23,7 +24,13 @@ import java.util.Set;
 /** The running exporter: poller, collectors and web server wired together. */
 public final class Exporter implements AutoCloseable {
   /** Where to listen and how to protect it, what to poll and how to reach it. */
-  public record Settings(PollSettings poll, HostPort listen, String telemetryPath, TlsSettings tls, WebConfig web) {
+  public record Settings(PollSettings poll, HostPort listen, String telemetryPath, TlsSettings tls, WebConfig web,
+      ErrorText errorText) {
+    /** DM's error text shown as {@link ErrorText#defaultFor} the listen host decides. */
+    public Settings(PollSettings poll, HostPort listen, String telemetryPath, TlsSettings tls, WebConfig web) {
+      this(poll, listen, telemetryPath, tls, web, ErrorText.defaultFor(listen.host()));
+    }
+
     /** Plaintext DM endpoints, plain HTTP without authentication. */
     public Settings(PollSettings poll, HostPort listen, String telemetryPath) {
       this(poll, listen, telemetryPath, TlsSettings.NONE, WebConfig.NONE);
@@ -55,7 +62,7 @@ public final class Exporter implements AutoCloseable {
         // Enums read as DM and the metrics name them: "Running", "subtask_error", "timeout".
         .enable(SerializationFeature.WRITE_ENUMS_USING_TO_STRING);
     Routes routes = new Routes(settings.telemetryPath(), registry, poller::current,
-        new Routes.StatusJson(json, clock, settings.poll().staleAfter()), build.version());
+        new Routes.StatusJson(json, clock, settings.poll().staleAfter(), settings.errorText()), build.version());
     HostPort listen = settings.listen();
     InetSocketAddress address = listen.host().isEmpty()
         ? new InetSocketAddress(listen.port())

@@ -1,7 +1,21 @@
 package io.dmexporter.web;
 
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.databind.BeanDescription;
+import com.fasterxml.jackson.databind.JsonSerializer;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationConfig;
+import com.fasterxml.jackson.databind.SerializerProvider;
+import com.fasterxml.jackson.databind.module.SimpleModule;
+import com.fasterxml.jackson.databind.ser.BeanPropertyWriter;
+import com.fasterxml.jackson.databind.ser.BeanSerializerModifier;
+import com.fasterxml.jackson.databind.ser.std.StdSerializer;
+import io.dmexporter.model.ProcessError;
 import io.dmexporter.model.Snapshot;
+import io.dmexporter.model.Source;
+import io.dmexporter.model.SyncStatus;
+import io.dmexporter.model.TargetHealth;
+import io.dmexporter.model.UnknownSubtask;
 import io.prometheus.metrics.expositionformats.ExpositionFormatWriter;
 import io.prometheus.metrics.expositionformats.ExpositionFormats;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
@@ -12,6 +26,7 @@ import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.function.Supplier;
 import java.util.zip.GZIPOutputStream;
@@ -133,14 +148,43 @@ public final class Routes extends Handler.Abstract.NonBlocking {
 
   /** Serializes a snapshot for {@code /api/v1/status}; a separate type so tests can read it back. */
   public static final class StatusJson {
+    /** The free text from DM in the snapshot's records, by record: what {@link ErrorText} applies to. */
+    private static final Map<Class<?>, Set<String>> DM_TEXT = Map.of(
+        ProcessError.class, Set.of("message", "rawCause", "workaround"),
+        Source.class, Set.of("error"),
+        UnknownSubtask.class, Set.of("reason"),
+        TargetHealth.class, Set.of("message"),
+        SyncStatus.class, Set.of("conflictMessage"));
+
     private final ObjectMapper mapper;
     private final java.time.Clock clock;
     private final java.time.Duration staleAfter;
 
-    public StatusJson(ObjectMapper mapper, java.time.Clock clock, java.time.Duration staleAfter) {
-      this.mapper = mapper;
+    /** {@code errorText} decides what is shown of DM's free text. */
+    public StatusJson(ObjectMapper mapper, java.time.Clock clock, java.time.Duration staleAfter, ErrorText errorText) {
+      this.mapper = errorText == ErrorText.SHOW ? mapper : mapper.copy().registerModule(applying(errorText));
       this.clock = clock;
       this.staleAfter = staleAfter;
+    }
+
+    private static SimpleModule applying(ErrorText errorText) {
+      JsonSerializer<Object> text = new StdSerializer<>(Object.class) {
+        @Override
+        public void serialize(Object value, JsonGenerator gen, SerializerProvider provider) throws IOException {
+          gen.writeString(errorText.apply((String) value));
+        }
+      };
+      SimpleModule module = new SimpleModule("dm-error-text");
+      module.setSerializerModifier(new BeanSerializerModifier() {
+        @Override
+        public List<BeanPropertyWriter> changeProperties(SerializationConfig config, BeanDescription bean,
+            List<BeanPropertyWriter> properties) {
+          Set<String> names = DM_TEXT.getOrDefault(bean.getBeanClass(), Set.of());
+          properties.stream().filter(p -> names.contains(p.getName())).forEach(p -> p.assignSerializer(text));
+          return properties;
+        }
+      });
+      return module;
     }
 
     byte[] render(Snapshot s) throws IOException {

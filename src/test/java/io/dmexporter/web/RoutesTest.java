@@ -114,6 +114,10 @@ class RoutesTest {
     String text = new String(new GZIPInputStream(new ByteArrayInputStream(gz.body())).readAllBytes(), StandardCharsets.UTF_8);
     assertTrue(text.startsWith("# HELP"), text.substring(0, 40));
     assertTrue(text.contains("(from the last poll)"), "HELP says values come from the last poll");
+
+    HttpResponse<byte[]> refused = request("/metrics", "Accept-Encoding", "gzip;q=0, identity");
+    assertTrue(refused.headers().firstValue("content-encoding").isEmpty(), "gzip;q=0 refuses gzip");
+    assertTrue(new String(refused.body(), StandardCharsets.UTF_8).startsWith("# HELP"));
   }
 
   @Test

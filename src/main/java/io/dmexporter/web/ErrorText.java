@@ -1,0 +1,93 @@
+package io.dmexporter.web;
+
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.util.Locale;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * What the HTTP endpoints ({@code /api/v1/status}, the status page) show of the free text DM sends:
+ * error messages, raw causes and workarounds, which quote SQL and the rows it failed on
+ * ({@code Duplicate entry 'alice@example.com' for key 'email'}). Labels and counts are never text
+ * and are always shown. {@link #apply} is a pure function of the text: call it on every free-text
+ * field from DM as it goes out.
+ */
+public enum ErrorText {
+  /** DM's text as it came. */
+  SHOW,
+  /**
+   * DM's text without its literals: quoted strings become {@code '?'}, numbers {@code ?} (but for
+   * the error codes after {@code Error } and {@code code=}). Best effort: text DM writes unquoted
+   * stays.
+   */
+  SCRUB,
+  /** {@value #HIDDEN} in place of any non-empty text. */
+  HIDE;
+
+  /** What {@link #HIDE} shows. */
+  public static final String HIDDEN = "[hidden]";
+
+  private static final Pattern LITERAL = Pattern.compile(
+      "'(?:[^'\\\\]|\\\\.|'')*(?:'|$)"             // 'single-quoted', '' and \' inside, or cut off
+      + "|\"(?:[^\"\\\\]|\\\\.|\"\")*(?:\"|$)"        // "double-quoted"
+      + "|(?i:x'[0-9a-f]*'|0x[0-9a-f]+|0b[01]+)"      // hex and bit literals
+      + "|(?<![\\p{L}\\p{N}_])[-+]?\\d+(?:\\.\\d+)?(?:[eE][-+]?\\d+)?(?![\\p{L}\\p{N}_])");
+  private static final Pattern CODE_BEFORE = Pattern.compile("(?i)(?:error |code=|errno )$");
+
+  /** The text to show in place of {@code text} (null stays null, empty stays empty). */
+  public String apply(String text) {
+    if (text == null || text.isEmpty() || this == SHOW) {
+      return text;
+    }
+    if (this == HIDE) {
+      return HIDDEN;
+    }
+    Matcher m = LITERAL.matcher(text);
+    StringBuilder out = new StringBuilder(text.length());
+    int last = 0;
+    while (m.find()) {
+      out.append(text, last, m.start());
+      char first = text.charAt(m.start());
+      if (first == '\'' || first == '"') {
+        out.append(first).append('?').append(first);
+      } else if (Character.isDigit(first) && CODE_BEFORE.matcher(text.substring(Math.max(0, m.start() - 6), m.start())).find()) {
+        out.append(m.group()); // an error code, not data
+      } else {
+        out.append('?');
+      }
+      last = m.end();
+    }
+    return out.append(text, last, text.length()).toString();
+  }
+
+  /**
+   * The default: {@link #SHOW} when only this machine can reach the listener (a loopback address
+   * or {@code localhost}), else {@link #HIDE}. {@code host} is the listen host; empty means every
+   * interface.
+   */
+  public static ErrorText defaultFor(String host) {
+    return loopbackOnly(host) ? SHOW : HIDE;
+  }
+
+  /** Whether {@code host} names only loopback: {@code localhost} or a loopback IP literal (no DNS is asked). */
+  static boolean loopbackOnly(String host) {
+    String h = host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
+    if (h.toLowerCase(Locale.ROOT).equals("localhost")) {
+      return true;
+    }
+    if (!h.matches("\\d{1,3}(\\.\\d{1,3}){3}") && !(h.contains(":") && h.matches("[0-9A-Fa-f:.]+"))) {
+      return false; // empty (all interfaces) or a host name: reachable from elsewhere for all we know
+    }
+    try {
+      return InetAddress.getByName(h).isLoopbackAddress(); // a literal: parsed, never looked up
+    } catch (UnknownHostException e) {
+      return false;
+    }
+  }
+
+  /** Parses a flag value: show, scrub or hide. */
+  public static ErrorText parse(String value) {
+    return valueOf(value.toUpperCase(Locale.ROOT));
+  }
+}
