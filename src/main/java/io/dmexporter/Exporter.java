@@ -69,7 +69,7 @@ public final class Exporter implements AutoCloseable {
         : new InetSocketAddress(listen.host(), listen.port());
     WebServer web;
     try {
-      web = new WebServer(address, routes, settings.web());
+      web = new WebServer(address, routes, settings.web(), WebServer.CHECK_EVERY);
       web.start();
     } catch (Exception e) {
       poller.close();
@@ -86,6 +86,11 @@ public final class Exporter implements AutoCloseable {
 
   public Poller poller() {
     return poller;
+  }
+
+  /** The web server, for its config and its checks of the web config file. */
+  public WebServer web() {
+    return web;
   }
 
   /** DM endpoints with an open gRPC channel. */

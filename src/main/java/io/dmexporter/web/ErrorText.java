@@ -1,7 +1,6 @@
 package io.dmexporter.web;
 
 import java.net.InetAddress;
-import java.net.UnknownHostException;
 import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -72,18 +71,12 @@ public enum ErrorText {
 
   /** Whether {@code host} names only loopback: {@code localhost} or a loopback IP literal (no DNS is asked). */
   static boolean loopbackOnly(String host) {
-    String h = host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
-    if (h.toLowerCase(Locale.ROOT).equals("localhost")) {
+    if (host.toLowerCase(Locale.ROOT).equals("localhost")) {
       return true;
     }
-    if (!h.matches("\\d{1,3}(\\.\\d{1,3}){3}") && !(h.contains(":") && h.matches("[0-9A-Fa-f:.]+"))) {
-      return false; // empty (all interfaces) or a host name: reachable from elsewhere for all we know
-    }
-    try {
-      return InetAddress.getByName(h).isLoopbackAddress(); // a literal: parsed, never looked up
-    } catch (UnknownHostException e) {
-      return false;
-    }
+    // Empty (all interfaces) or a host name: reachable from elsewhere for all we know.
+    InetAddress ip = IpLiteral.parse(host);
+    return ip != null && ip.isLoopbackAddress();
   }
 
   /** Parses a flag value: show, scrub or hide. */
