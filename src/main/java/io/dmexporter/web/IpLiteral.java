@@ -23,8 +23,8 @@ final class IpLiteral {
         }
         return InetAddress.getByAddress(octets);
       }
-      if (t.contains(":") && t.matches("[0-9A-Fa-f:.]+")) {
-        return InetAddress.getByName(t); // with a colon Java parses an IPv6 literal or fails, never asks DNS
+      if (t.contains(":") && t.matches("[0-9A-Fa-f:][0-9A-Fa-f:.]*")) {
+        return InetAddress.getByName(t); // starting so and with a colon: an IPv6 literal or an error, never DNS
       }
     } catch (UnknownHostException e) {
       return null;
