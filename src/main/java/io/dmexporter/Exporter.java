@@ -67,11 +67,18 @@ public final class Exporter implements AutoCloseable {
     InetSocketAddress address = listen.host().isEmpty()
         ? new InetSocketAddress(listen.port())
         : new InetSocketAddress(listen.host(), listen.port());
-    WebServer web;
+    WebServer web = null;
     try {
       web = new WebServer(address, routes, settings.web(), WebServer.CHECK_EVERY);
       web.start();
     } catch (Exception e) {
+      if (web != null) {
+        try {
+          web.close();
+        } catch (Exception closing) {
+          e.addSuppressed(closing);
+        }
+      }
       poller.close();
       channels.close();
       throw e;

@@ -104,8 +104,9 @@ public final class ExporterCommand implements Callable<Integer> {
   String listenAddress;
 
   @Option(names = "--web.config.file", paramLabel = "FILE",
-      description = "Prometheus exporter web config (YAML): tls_server_config for HTTPS, "
-          + "basic_auth_users (bcrypt) for basic auth.")
+      description = "The Prometheus exporter-toolkit's web config (YAML): tls_server_config for HTTPS and "
+          + "client certificates, http_server_config, basic_auth_users (bcrypt), rate_limit. Re-read "
+          + "when it or a file it names changes. See docs/security.md.")
   Path webConfigFile;
 
   /** What the endpoints show of DM's error text, as users type it. */

@@ -47,7 +47,8 @@ public final class WebServer implements AutoCloseable {
   private final Gate gate;
   private final TlsContext.Factory tls;
   private final Path configFile;
-  private final ScheduledExecutorService watcher;
+  private final Duration checkEvery;
+  private ScheduledExecutorService watcher;
   // Touched by the watcher (or a test) under this.
   private WebConfig config;
   private byte[] fingerprint;
@@ -101,24 +102,21 @@ public final class WebServer implements AutoCloseable {
     gate = new Gate(Gate.Policy.of(config, null), routes);
     server.setHandler(gate);
     server.setStopTimeout(2000);
-    if (configFile != null && checkEvery != null) {
+    this.checkEvery = configFile == null ? null : checkEvery;
+  }
+
+  /** Starts listening, then watching the web config file; throws if the address cannot be bound. */
+  public synchronized void start() throws Exception {
+    server.start();
+    if (checkEvery != null && watcher == null) {
       watcher = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "web-config");
         t.setDaemon(true);
         return t;
       });
-    } else {
-      watcher = null;
-    }
-    if (watcher != null) {
       long every = checkEvery.toNanos();
       watcher.scheduleWithFixedDelay(this::checkQuietly, every, every, TimeUnit.NANOSECONDS);
     }
-  }
-
-  /** Starts listening; throws if the address cannot be bound. */
-  public void start() throws Exception {
-    server.start();
   }
 
   /** The port actually bound (useful with port 0). */
@@ -222,11 +220,16 @@ public final class WebServer implements AutoCloseable {
     return d.digest();
   }
 
+  /** Stops watching, then serving. */
   @Override
   public void close() throws Exception {
-    if (watcher != null) {
-      watcher.shutdownNow();
-      watcher.awaitTermination(5, TimeUnit.SECONDS);
+    ScheduledExecutorService w;
+    synchronized (this) {
+      w = watcher;
+    }
+    if (w != null) {
+      w.shutdownNow();
+      w.awaitTermination(5, TimeUnit.SECONDS);
     }
     server.stop();
   }
