@@ -16,9 +16,9 @@ public enum ErrorText {
   /** DM's text as it came. */
   SHOW,
   /**
-   * DM's text without its literals: quoted strings become {@code '?'}, numbers {@code ?} (but for
-   * the error codes after {@code Error } and {@code code=}). Best effort: text DM writes unquoted
-   * stays.
+   * DM's text without its literals: quoted strings become {@code '?'}, words that start with a
+   * digit (numbers, hex, UUID parts) {@code ?}, but for the error codes after {@code Error } and
+   * {@code code=}. Scrubbing twice changes nothing more. Best effort: words DM writes unquoted stay.
    */
   SCRUB,
   /** {@value #HIDDEN} in place of any non-empty text. */
@@ -28,10 +28,10 @@ public enum ErrorText {
   public static final String HIDDEN = "[hidden]";
 
   private static final Pattern LITERAL = Pattern.compile(
-      "'(?:[^'\\\\]|\\\\.|'')*(?:'|$)"             // 'single-quoted', '' and \' inside, or cut off
-      + "|\"(?:[^\"\\\\]|\\\\.|\"\")*(?:\"|$)"        // "double-quoted"
-      + "|(?i:x'[0-9a-f]*'|0x[0-9a-f]+|0b[01]+)"      // hex and bit literals
-      + "|(?<![\\p{L}\\p{N}_])[-+]?\\d+(?:\\.\\d+)?(?:[eE][-+]?\\d+)?(?![\\p{L}\\p{N}_])");
+      "'(?:[^'\\\\]|\\\\.|'')*(?:'|$)"               // 'single-quoted', '' and \' inside, or cut off
+      + "|\"(?:[^\"\\\\]|\\\\.|\"\")*(?:\"|$)"          // "double-quoted"
+      // A word that starts with a digit: numbers, 0x1F, 2.5e3, 3ccc475b; a digit inside a name (t1) stays.
+      + "|(?<![\\p{L}\\p{N}_])[-+]?\\d[\\p{L}\\p{N}_.]*");
   private static final Pattern CODE_BEFORE = Pattern.compile("(?i)(?:error |code=|errno )$");
 
   /** The text to show in place of {@code text} (null stays null, empty stays empty). */
