@@ -127,6 +127,9 @@ public final class Poller implements AutoCloseable {
         runCycle();
       } catch (ClosedException e) {
         return;
+      } catch (RuntimeException e) {
+        // Publishing the failed cycle failed too: keep polling, the next cycle may do better.
+        log.error("poll cycle failed, and so did reporting it: {}", e.toString());
       }
       next = Math.max(next + interval, System.nanoTime());
       if (!sleepUntil(next)) {
