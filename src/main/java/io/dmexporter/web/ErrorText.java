@@ -50,8 +50,10 @@ public enum ErrorText {
       char first = text.charAt(m.start());
       if (first == '\'' || first == '"') {
         out.append(first).append('?').append(first);
-      } else if (Character.isDigit(first) && CODE_BEFORE.matcher(text.substring(Math.max(0, m.start() - 6), m.start())).find()) {
-        out.append(m.group()); // an error code, not data
+      } else if (m.group().chars().allMatch(Character::isDigit)
+          && CODE_BEFORE.matcher(out.substring(Math.max(0, out.length() - 6))).find()) {
+        // An error code, not data. Judged on what is shown before it, so a second scrub agrees.
+        out.append(m.group());
       } else {
         out.append('?');
       }

@@ -22,6 +22,7 @@ class ErrorTextTest {
       UPDATE t SET b = 0x1F2E, c = X'ABCD', d = -3.5e10 WHERE e = 7 | UPDATE t SET b = ?, c = X'?', d = ? WHERE e = ?
       binlog (mysql-bin.000012, 4521) on t1 and 3ccc475b-2343-11e7 from 10.0.0.7 | binlog (mysql-bin.?, ?) on t1 and ?-?-? from ?
       errno 1045 Access denied for user 'dm'@'10.0.0.7' | errno 1045 Access denied for user '?'@'?'
+      x=100sccode=1lc7615 code=0x1F | x=?=? code=?
       """)
   void scrubRemovesLiteralsAndKeepsTheShape(String dm, String shown) {
     assertEquals(shown, ErrorText.SCRUB.apply(dm));
