@@ -2,7 +2,6 @@ package io.dmexporter.web;
 
 import java.net.InetAddress;
 import java.util.Locale;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
@@ -27,11 +26,6 @@ public enum ErrorText {
   /** What {@link #HIDE} shows. */
   public static final String HIDDEN = "[hidden]";
 
-  private static final Pattern LITERAL = Pattern.compile(
-      "'(?:[^'\\\\]|\\\\.|'')*(?:'|$)"               // 'single-quoted', '' and \' inside, or cut off
-      + "|\"(?:[^\"\\\\]|\\\\.|\"\")*(?:\"|$)"          // "double-quoted"
-      // A word that starts with a digit: numbers, 0x1F, 2.5e3, 3ccc475b; a digit inside a name (t1) stays.
-      + "|(?<![\\p{L}\\p{N}_])[-+]?\\d[\\p{L}\\p{N}_.]*");
   private static final Pattern CODE_BEFORE = Pattern.compile("(?i)(?:error |code=|errno )$");
 
   /** The text to show in place of {@code text} (null stays null, empty stays empty). */
@@ -42,24 +36,58 @@ public enum ErrorText {
     if (this == HIDE) {
       return HIDDEN;
     }
-    Matcher m = LITERAL.matcher(text);
+    // A scanner, not a regular expression: linear in the text and no recursion, however long a
+    // quoted value DM sends (java.util.regex overflows the stack on long alternations).
     StringBuilder out = new StringBuilder(text.length());
-    int last = 0;
-    while (m.find()) {
-      out.append(text, last, m.start());
-      char first = text.charAt(m.start());
-      if (first == '\'' || first == '"') {
-        out.append(first).append('?').append(first);
-      } else if (m.group().chars().allMatch(Character::isDigit)
-          && CODE_BEFORE.matcher(out.substring(Math.max(0, out.length() - 6))).find()) {
-        // An error code, not data. Judged on what is shown before it, so a second scrub agrees.
-        out.append(m.group());
+    int n = text.length();
+    for (int i = 0; i < n; ) {
+      char c = text.charAt(i);
+      boolean wordStart = i == 0 || !isWordChar(text.charAt(i - 1));
+      if (c == '\'' || c == '"') {
+        i = endOfQuoted(text, i);
+        out.append(c).append('?').append(c);
+      } else if (wordStart && (Character.isDigit(c)
+          || (c == '-' || c == '+') && i + 1 < n && Character.isDigit(text.charAt(i + 1)))) {
+        // A word that starts with a digit: numbers, 0x1F, 2.5e3, 10.0.0.7, 3ccc475b; a digit inside a name (t1) stays.
+        int end = i + 1;
+        while (end < n && (isWordChar(text.charAt(end)) || text.charAt(end) == '.')) {
+          end++;
+        }
+        String word = text.substring(i, end);
+        boolean code = word.chars().allMatch(Character::isDigit)
+            && CODE_BEFORE.matcher(out.substring(Math.max(0, out.length() - 6))).find();
+        // An error code is no data. Judged on what is shown before it, so a second scrub agrees.
+        out.append(code ? word : "?");
+        i = end;
       } else {
-        out.append('?');
+        out.append(c);
+        i++;
       }
-      last = m.end();
     }
-    return out.append(text, last, text.length()).toString();
+    return out.toString();
+  }
+
+  /** Past the quote that closes the one at {@code open} ({@code \\x} and a doubled quote inside), or the end. */
+  private static int endOfQuoted(String text, int open) {
+    char quote = text.charAt(open);
+    int j = open + 1;
+    while (j < text.length()) {
+      char d = text.charAt(j);
+      if (d == '\\' && j + 1 < text.length()) {
+        j += 2;
+      } else if (d == quote && j + 1 < text.length() && text.charAt(j + 1) == quote) {
+        j += 2;
+      } else if (d == quote) {
+        return j + 1;
+      } else {
+        j++;
+      }
+    }
+    return j;
+  }
+
+  private static boolean isWordChar(char c) {
+    return Character.isLetterOrDigit(c) || c == '_';
   }
 
   /**

@@ -47,4 +47,11 @@ class ErrorTextTest {
   void loopbackOnlyIsDecidedWithoutDns(String host, boolean loopback) {
     assertEquals(loopback, ErrorText.loopbackOnly(host));
   }
+
+  @Test
+  void longTextsScrubInLinearTimeWithoutRecursion() {
+    // Found by fuzzing: a regular expression overflowed the stack on a quote of a few thousand escapes.
+    String sql = "INSERT INTO t VALUES ('" + "a\\'b".repeat(200_000) + "', " + "1".repeat(100_000) + ")";
+    assertEquals("INSERT INTO t VALUES ('?', ?)", ErrorText.SCRUB.apply(sql));
+  }
 }
