@@ -38,7 +38,7 @@ class SoakTest {
    * Bounds on what may stay behind after the soak: heap after GC over a fresh exporter's on the
    * same final cluster (the cluster itself grows), live threads over the warm-up's.
    */
-  static final long HEAP_SLACK_BYTES = 8L << 20;
+  static final long HEAP_SLACK_BYTES = 4L << 20;
   static final int THREAD_SLACK = 16;
   /**
    * Pools that grow with concurrency and retire idle threads after a minute (gRPC's cached
@@ -283,14 +283,24 @@ class SoakTest {
 
   /** What the JVM holds: heap after GC, live threads, and the exporter's open gRPC channels. */
   record Resources(long heap, int threads, int channels, Map<String, Integer> threadsByName) {
-    static Resources measure(Exporter exporter) throws InterruptedException {
+    static Resources measure(Exporter exporter) throws Exception {
       for (int i = 0; i < 3; i++) {
         System.gc();
         Thread.sleep(50);
       }
+      if (Boolean.getBoolean("soak.histogram")) { // where the heap goes: -Dsoak.histogram=true
+        Process p = new ProcessBuilder("jcmd", String.valueOf(ProcessHandle.current().pid()), "GC.class_histogram")
+            .redirectErrorStream(true).start();
+        System.out.println("soak: heap histogram\n" + new String(p.getInputStream().readAllBytes()).lines().limit(25)
+            .collect(java.util.stream.Collectors.joining("\n")));
+      }
       Map<String, Integer> byName = new TreeMap<>();
       Thread.getAllStackTraces().keySet().forEach(t -> byName.merge(t.getName().replaceAll("\\d+", "#"), 1, Integer::sum));
-      return new Resources(ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed(),
+      // What the last (full) collection left, not what the busy poller allocated since.
+      long live = ManagementFactory.getMemoryPoolMXBeans().stream()
+          .filter(pool -> pool.getType() == java.lang.management.MemoryType.HEAP && pool.getCollectionUsage() != null)
+          .mapToLong(pool -> pool.getCollectionUsage().getUsed()).sum();
+      return new Resources(live,
           ManagementFactory.getThreadMXBean().getThreadCount(), exporter.openChannels().size(), byName);
     }
   }
