@@ -8,6 +8,7 @@ import io.dmexporter.metrics.DmCollector;
 import io.dmexporter.metrics.ExporterCollector;
 import io.dmexporter.poll.PollSettings;
 import io.dmexporter.poll.Poller;
+import io.dmexporter.web.ErrorText;
 import io.dmexporter.web.Routes;
 import io.dmexporter.web.StatusApi;
 import io.dmexporter.web.WebConfig;
@@ -16,21 +17,30 @@ import io.prometheus.metrics.instrumentation.jvm.JvmMetrics;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.net.InetSocketAddress;
 import java.time.Clock;
+import java.util.Set;
 
 /** The running exporter: poller, collectors and web server wired together. */
 public final class Exporter implements AutoCloseable {
   /** Where to listen and how to protect it, what to poll and how to reach it. */
-  public record Settings(PollSettings poll, HostPort listen, String telemetryPath, TlsSettings tls, WebConfig web) {
+  public record Settings(PollSettings poll, HostPort listen, String telemetryPath, TlsSettings tls, WebConfig web,
+      ErrorText errorText) {
+    /** DM's error text shown as {@link ErrorText#defaultFor} the listen host decides. */
+    public Settings(PollSettings poll, HostPort listen, String telemetryPath, TlsSettings tls, WebConfig web) {
+      this(poll, listen, telemetryPath, tls, web, ErrorText.defaultFor(listen.host()));
+    }
+
     /** Plaintext DM endpoints, plain HTTP without authentication. */
     public Settings(PollSettings poll, HostPort listen, String telemetryPath) {
       this(poll, listen, telemetryPath, TlsSettings.NONE, WebConfig.NONE);
     }
   }
 
+  private final ChannelPool channels;
   private final Poller poller;
   private final WebServer web;
 
-  private Exporter(Poller poller, WebServer web) {
+  private Exporter(ChannelPool channels, Poller poller, WebServer web) {
+    this.channels = channels;
     this.poller = poller;
     this.web = web;
   }
@@ -42,24 +52,33 @@ public final class Exporter implements AutoCloseable {
     Poller poller = new Poller(settings.poll(), new DmClient(channels), clock);
     PrometheusRegistry registry = new PrometheusRegistry();
     registry.register(new DmCollector(poller::current, clock, settings.poll().staleAfter()));
-    registry.register(new ExporterCollector(poller::current, build));
+    registry.register(new ExporterCollector(poller::current, build, poller::cycleFailures));
     JvmMetrics.builder().register(registry);
     Routes routes = new Routes(settings.telemetryPath(), registry, poller::current,
-        new StatusApi(clock, settings.poll().interval(), settings.poll().staleAfter(), build.version()));
+        new StatusApi(clock, settings.poll().interval(), settings.poll().staleAfter(), build.version(),
+            settings.errorText()));
     HostPort listen = settings.listen();
     InetSocketAddress address = listen.host().isEmpty()
         ? new InetSocketAddress(listen.port())
         : new InetSocketAddress(listen.host(), listen.port());
-    WebServer web;
+    WebServer web = null;
     try {
-      web = new WebServer(address, routes, settings.web());
+      web = new WebServer(address, routes, settings.web(), WebServer.CHECK_EVERY);
       web.start();
     } catch (Exception e) {
+      if (web != null) {
+        try {
+          web.close();
+        } catch (Exception closing) {
+          e.addSuppressed(closing);
+        }
+      }
       poller.close();
+      channels.close();
       throw e;
     }
     poller.start();
-    return new Exporter(poller, web);
+    return new Exporter(channels, poller, web);
   }
 
   public int port() {
@@ -70,9 +89,27 @@ public final class Exporter implements AutoCloseable {
     return poller;
   }
 
+  /** The web server, for its config and its checks of the web config file. */
+  public WebServer web() {
+    return web;
+  }
+
+  /** DM endpoints with an open gRPC channel. */
+  public Set<String> openChannels() {
+    return channels.addresses();
+  }
+
+  /** Stops polling, then closes the channels it used, then the web server: each owner closes its own. */
   @Override
   public void close() throws Exception {
-    poller.close();
-    web.close();
+    try {
+      poller.close();
+    } finally {
+      try {
+        channels.close();
+      } finally {
+        web.close();
+      }
+    }
   }
 }

@@ -12,6 +12,7 @@ import io.dmexporter.sim.DemoScenario;
 import io.dmexporter.sim.ScaledClock;
 import io.dmexporter.sim.SimulateCommand;
 import io.dmexporter.sim.Simulator;
+import io.dmexporter.web.ErrorText;
 import io.dmexporter.web.WebConfig;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -101,9 +102,19 @@ public final class ExporterCommand implements Callable<Integer> {
   String listenAddress;
 
   @Option(names = "--web.config.file", paramLabel = "FILE",
-      description = "Prometheus exporter web config (YAML): tls_server_config for HTTPS, "
-          + "basic_auth_users (bcrypt) for basic auth.")
+      description = "The Prometheus exporter-toolkit's web config (YAML): tls_server_config for HTTPS and "
+          + "client certificates, http_server_config, basic_auth_users (bcrypt), rate_limit. Re-read "
+          + "when it or a file it names changes. See docs/security.md.")
   Path webConfigFile;
+
+  /** What the endpoints show of DM's error text, as users type it. */
+  enum ErrorTextChoice { auto, show, scrub, hide }
+
+  @Option(names = "--web.error-text", paramLabel = "WHAT", defaultValue = "auto",
+      description = "What /api/v1/status and the status page show of DM's error text, which can quote "
+          + "row data: show, scrub (quoted values and numbers removed, best effort) or hide. "
+          + "auto: show when listening on loopback only, else hide. Default: ${DEFAULT-VALUE}.")
+  ErrorTextChoice errorText;
 
   @Option(names = "--web.telemetry-path", paramLabel = "PATH", defaultValue = "/metrics",
       description = "Path of the metrics endpoint. Default: ${DEFAULT-VALUE}.")
@@ -179,7 +190,7 @@ public final class ExporterCommand implements Callable<Integer> {
   private static Exporter.Settings withMasters(Exporter.Settings s, List<String> masters) {
     PollSettings p = s.poll();
     return new Exporter.Settings(new PollSettings(p.mode(), masters, p.workerAddresses(), p.interval(), p.timeout()),
-        s.listen(), s.telemetryPath(), s.tls(), s.web());
+        s.listen(), s.telemetryPath(), s.tls(), s.web(), s.errorText());
   }
 
   /**
@@ -230,7 +241,8 @@ public final class ExporterCommand implements Callable<Integer> {
     QueryMode mode = !workers.isEmpty() ? QueryMode.STATIC
         : queryMode == Mode.master ? QueryMode.MASTER : QueryMode.WORKERS;
     return new Exporter.Settings(new PollSettings(mode, masters, workers, interval, timeout), listen, telemetryPath,
-        tls(), webConfig());
+        tls(), webConfig(), errorText == ErrorTextChoice.auto ? ErrorText.defaultFor(listen.host())
+            : ErrorText.parse(errorText.name()));
   }
 
   private WebConfig webConfig() {

@@ -3,19 +3,26 @@ package io.dmexporter.dm;
 import io.grpc.ChannelCredentials;
 import io.grpc.Grpc;
 import io.grpc.ManagedChannel;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
-/** One reusable gRPC channel per DM endpoint, closed when the endpoint leaves. */
+/**
+ * One reusable gRPC channel per DM endpoint, closed when the endpoint leaves. Whoever creates the
+ * pool closes it; once closed it opens no channel again ({@link #get} throws).
+ */
 public final class ChannelPool implements AutoCloseable {
   /** DM answers for thousands of subtasks can be large; past this a response is a bad_response. */
   static final int MAX_MESSAGE_BYTES = 64 * 1024 * 1024;
 
   private final ChannelCredentials credentials;
   private final String authority;
-  private final Map<String, ManagedChannel> channels = new ConcurrentHashMap<>();
+  // Guarded by this: a channel is never opened after close() has taken the lock.
+  private final Map<String, ManagedChannel> channels = new HashMap<>();
+  private boolean closed;
 
   /** {@code authority}, when not null, is the name TLS expects in every endpoint's certificate. */
   public ChannelPool(ChannelCredentials credentials, String authority) {
@@ -23,7 +30,11 @@ public final class ChannelPool implements AutoCloseable {
     this.authority = authority;
   }
 
-  ManagedChannel get(String address) {
+  /** The endpoint's channel, opened on first use; throws {@link IllegalStateException} once closed. */
+  synchronized ManagedChannel get(String address) {
+    if (closed) {
+      throw new IllegalStateException("channel pool is closed");
+    }
     return channels.computeIfAbsent(address, a -> {
       var builder = Grpc.newChannelBuilder(a, credentials)
           .maxInboundMessageSize(MAX_MESSAGE_BYTES)
@@ -35,7 +46,7 @@ public final class ChannelPool implements AutoCloseable {
     });
   }
 
-  void resetBackoff(String address) {
+  synchronized void resetBackoff(String address) {
     ManagedChannel ch = channels.get(address);
     if (ch != null) {
       ch.resetConnectBackoff();
@@ -43,11 +54,16 @@ public final class ChannelPool implements AutoCloseable {
   }
 
   /** Addresses with an open channel. */
-  public Set<String> addresses() {
+  public synchronized Set<String> addresses() {
     return Set.copyOf(channels.keySet());
   }
 
-  void retainOnly(Set<String> keep) {
+  /** Whether {@link #close} has been called. */
+  public synchronized boolean isClosed() {
+    return closed;
+  }
+
+  synchronized void retainOnly(Set<String> keep) {
     channels.entrySet().removeIf(e -> {
       if (keep.contains(e.getKey())) {
         return false;
@@ -57,10 +73,20 @@ public final class ChannelPool implements AutoCloseable {
     });
   }
 
+  /** Closes every channel and refuses new ones; waits up to a second for each to terminate. */
   @Override
   public void close() {
-    channels.values().forEach(ManagedChannel::shutdownNow);
-    for (ManagedChannel ch : channels.values()) {
+    List<ManagedChannel> open;
+    synchronized (this) {
+      if (closed) {
+        return;
+      }
+      closed = true;
+      open = new ArrayList<>(channels.values());
+      channels.clear();
+    }
+    open.forEach(ManagedChannel::shutdownNow);
+    for (ManagedChannel ch : open) {
       try {
         ch.awaitTermination(1, TimeUnit.SECONDS);
       } catch (InterruptedException e) {
@@ -68,6 +94,5 @@ public final class ChannelPool implements AutoCloseable {
         break;
       }
     }
-    channels.clear();
   }
 }

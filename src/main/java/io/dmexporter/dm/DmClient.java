@@ -33,9 +33,10 @@ import javax.net.ssl.SSLException;
 /**
  * Asynchronous calls to DM-master and DM-workers that answer in domain types. Every call carries
  * the caller's deadline (a {@link System#nanoTime()} instant) and completes with an
- * {@link Outcome}, never exceptionally; no thread waits on the network.
+ * {@link Outcome}, never exceptionally; no thread waits on the network. The channels belong to the
+ * {@link ChannelPool} given, which its creator closes.
  */
-public final class DmClient implements AutoCloseable {
+public final class DmClient {
   private static final String TASK_NOT_FOUND = "task not found";
 
   private final ChannelPool channels;
@@ -112,11 +113,6 @@ public final class DmClient implements AutoCloseable {
   /** Closes the channels of every address not in {@code keep}. */
   public void retainOnly(Set<String> keep) {
     channels.retainOnly(keep);
-  }
-
-  @Override
-  public void close() {
-    channels.close();
   }
 
   /** A mapped answer, or DM's message when it said {@code result=false}. */

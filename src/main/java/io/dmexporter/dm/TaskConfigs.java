@@ -28,7 +28,10 @@ final class TaskConfigs {
     try {
       root = YAML.readTree(yaml);
     } catch (IOException e) {
-      throw new IllegalArgumentException("task config is not YAML: " + e.getMessage(), e);
+      // Not the parser's message: it quotes the config, and task configs hold database passwords.
+      String at = e instanceof com.fasterxml.jackson.core.JsonProcessingException j && j.getLocation() != null
+          ? " (line " + j.getLocation().getLineNr() + ")" : "";
+      throw new IllegalArgumentException("task config is not YAML" + at);
     }
     Set<String> sources = new LinkedHashSet<>();
     JsonNode instances = root == null ? null : root.get("mysql-instances");

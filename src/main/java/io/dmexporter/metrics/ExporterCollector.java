@@ -10,6 +10,7 @@ import io.dmexporter.model.TargetHealth;
 import io.prometheus.metrics.model.registry.MultiCollector;
 import io.prometheus.metrics.model.snapshots.MetricSnapshots;
 import java.util.List;
+import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 
 /** The exporter's own health: per-endpoint success, durations and errors, and build info. */
@@ -19,17 +20,25 @@ public final class ExporterCollector implements MultiCollector {
   static final Family TARGET_ERRORS = counter("dm_exporter_target_poll_errors", "Failed queries of this DM endpoint by reason");
   static final Family POLL_DURATION = gauge("dm_exporter_poll_duration_seconds", "Duration of the last whole poll cycle");
   static final Family LAST_SUCCESS = gauge("dm_exporter_last_poll_success_timestamp_seconds", "Unix time of the last cycle in which some DM endpoint answered");
+  static final Family CYCLE_FAILURES = new Family("dm_exporter_poll_cycle_failures", true,
+      "Poll cycles that failed with an internal error; such a cycle reports every DM endpoint as down.");
   static final Family BUILD_INFO = new Family("dm_exporter_build_info", false,
       "A metric with a constant '1' value labeled by version, revision, branch, build_date, java_version and platform from which dm-exporter was built.");
 
+  static final List<Family> ALL = List.of(TARGET_UP, TARGET_DURATION, TARGET_ERRORS, POLL_DURATION, LAST_SUCCESS,
+      CYCLE_FAILURES, BUILD_INFO);
+
   private final Supplier<Snapshot> snapshots;
   private final String[] buildLabels;
+  private final LongSupplier cycleFailures;
 
-  public ExporterCollector(Supplier<Snapshot> snapshots, BuildInfo build) {
+  /** {@code cycleFailures} counts the poll cycles that threw. */
+  public ExporterCollector(Supplier<Snapshot> snapshots, BuildInfo build, LongSupplier cycleFailures) {
     this.snapshots = snapshots;
     this.buildLabels = new String[] {"branch", build.branch(), "build_date", build.buildDate(),
         "java_version", build.javaVersion(), "platform", build.platform(), "revision", build.revision(),
         "version", build.version()};
+    this.cycleFailures = cycleFailures;
   }
 
   @Override
@@ -49,13 +58,13 @@ public final class ExporterCollector implements MultiCollector {
     if (s.lastSuccess() != null) {
       f.add(LAST_SUCCESS, s.lastSuccess().toEpochMilli() / 1000.0);
     }
+    f.add(CYCLE_FAILURES, cycleFailures.getAsLong());
     f.add(BUILD_INFO, 1, buildLabels);
     return new MetricSnapshots(f.build());
   }
 
   @Override
   public List<String> getPrometheusNames() {
-    return List.of(TARGET_UP.name(), TARGET_DURATION.name(), TARGET_ERRORS.name(), POLL_DURATION.name(),
-        LAST_SUCCESS.name(), BUILD_INFO.name());
+    return ALL.stream().map(Family::name).toList();
   }
 }

@@ -19,9 +19,13 @@ final class Families {
   /** A metric family: gauge or counter (counters are declared without their _total suffix). */
   record Family(String name, boolean counter, String help) {}
 
-  private final Map<Family, List<Object>> points = new LinkedHashMap<>();
+  private final Map<Family, Map<Labels, Object>> points = new LinkedHashMap<>();
 
-  /** Adds a gauge or counter point; {@code labels} alternate name and value. */
+  /**
+   * Adds a gauge or counter point; {@code labels} alternate name and value. A second point with
+   * the same labels is dropped: DM can answer with two members of one name, and one series twice
+   * would fail the whole scrape.
+   */
   void add(Family family, double value, String... labels) {
     if (family.counter() && !(value >= 0 && value < Double.POSITIVE_INFINITY)) {
       return; // a counter cannot hold it; the mapper has already reported it as a bad value
@@ -30,7 +34,7 @@ final class Families {
     Object point = family.counter()
         ? CounterDataPointSnapshot.builder().value(value).labels(l).build()
         : GaugeDataPointSnapshot.builder().value(value).labels(l).build();
-    points.computeIfAbsent(family, f -> new ArrayList<>()).add(point);
+    points.computeIfAbsent(family, f -> new LinkedHashMap<>()).putIfAbsent(l, point);
   }
 
   /** Adds one series per state, 1 on {@code current} and 0 on the others (a one-hot set). */
@@ -45,14 +49,14 @@ final class Families {
 
   List<MetricSnapshot> build() {
     List<MetricSnapshot> out = new ArrayList<>(points.size());
-    points.forEach((family, list) -> {
+    points.forEach((family, byLabels) -> {
       if (family.counter()) {
         CounterSnapshot.Builder b = CounterSnapshot.builder().name(family.name()).help(family.help());
-        list.forEach(p -> b.dataPoint((CounterDataPointSnapshot) p));
+        byLabels.values().forEach(p -> b.dataPoint((CounterDataPointSnapshot) p));
         out.add(b.build());
       } else {
         GaugeSnapshot.Builder b = GaugeSnapshot.builder().name(family.name()).help(family.help());
-        list.forEach(p -> b.dataPoint((GaugeDataPointSnapshot) p));
+        byLabels.values().forEach(p -> b.dataPoint((GaugeDataPointSnapshot) p));
         out.add(b.build());
       }
     });

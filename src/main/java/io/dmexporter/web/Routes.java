@@ -11,12 +11,15 @@ import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.function.Supplier;
 import java.util.zip.GZIPOutputStream;
 import org.eclipse.jetty.http.HttpField;
+import org.eclipse.jetty.http.HttpFields;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpMethod;
+import org.eclipse.jetty.http.QuotedQualityCSV;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
@@ -111,14 +114,28 @@ public final class Routes extends Handler.Abstract.NonBlocking {
   }
 
   private static boolean acceptsGzip(Request request) {
-    for (HttpField field : request.getHeaders().getFields(HttpHeader.ACCEPT_ENCODING)) {
-      for (String value : field.getValues()) {
-        if (value.trim().toLowerCase(java.util.Locale.ROOT).startsWith("gzip")) {
-          return !value.replace(" ", "").endsWith(";q=0");
-        }
+    return acceptsGzip(request.getHeaders());
+  }
+
+  /**
+   * Whether {@code Accept-Encoding} allows gzip, with RFC 9110 weights parsed by Jetty: an explicit
+   * {@code gzip} entry decides by its weight ({@code gzip;q=0} refuses it), else {@code *} does.
+   */
+  static boolean acceptsGzip(HttpFields headers) {
+    QuotedQualityCSV codings = new QuotedQualityCSV();
+    for (HttpField field : headers.getFields(HttpHeader.ACCEPT_ENCODING)) {
+      codings.addValue(field.getValue());
+    }
+    Boolean any = null;
+    for (QuotedQualityCSV.QualityValue coding : codings.getQualityValues()) {
+      if (coding.getValue().equalsIgnoreCase("gzip")) {
+        return coding.isAcceptable();
+      }
+      if (coding.getValue().equals("*")) {
+        any = coding.isAcceptable();
       }
     }
-    return false;
+    return Boolean.TRUE.equals(any);
   }
 
   private static boolean text(Response response, Callback callback, int status, String body) {

@@ -40,12 +40,15 @@ public final class StatusApi {
   private final Duration pollInterval;
   private final Duration staleAfter;
   private final String version;
+  private final ErrorText errorText;
 
-  public StatusApi(Clock clock, Duration pollInterval, Duration staleAfter, String version) {
+  /** {@code errorText} decides what the document shows of DM's free text (messages, causes, reasons). */
+  public StatusApi(Clock clock, Duration pollInterval, Duration staleAfter, String version, ErrorText errorText) {
     this.clock = clock;
     this.pollInterval = pollInterval;
     this.staleAfter = staleAfter;
     this.version = version;
+    this.errorText = errorText;
   }
 
   /** The document for {@code snapshot} as of now. */
@@ -70,23 +73,24 @@ public final class StatusApi {
     return d.toNanos() / 1e9;
   }
 
-  static StatusDocument.Snapshot snapshot(Snapshot s) {
+  StatusDocument.Snapshot snapshot(Snapshot s) {
     return new StatusDocument.Snapshot(
         text(s.time()),
         s.durationSeconds(),
         text(s.lastSuccess()),
-        s.tasks().stream().sorted(URGENT_FIRST).map(StatusApi::task).toList(),
+        s.tasks().stream().sorted(URGENT_FIRST).map(this::task).toList(),
         s.subtasks().stream()
             .sorted(Comparator.comparing(Subtask::task).thenComparing(Subtask::sourceId).thenComparing(Subtask::worker))
-            .map(StatusApi::subtask).toList(),
+            .map(this::subtask).toList(),
         s.unknownSubtasks().stream()
             .sorted(Comparator.comparing(UnknownSubtask::task).thenComparing(UnknownSubtask::sourceId))
-            .map(u -> new StatusDocument.UnknownSubtask(u.task(), u.sourceId(), u.worker(), u.reason())).toList(),
+            .map(u -> new StatusDocument.UnknownSubtask(u.task(), u.sourceId(), u.worker(), errorText.apply(u.reason())))
+            .toList(),
         s.sources().stream()
             .sorted(Comparator.comparing(Source::sourceId).thenComparing(Source::worker))
-            .map(StatusApi::source).toList(),
+            .map(this::source).toList(),
         membership(s.membership()),
-        s.targets().stream().map(StatusApi::target).toList());
+        s.targets().stream().map(this::target).toList());
   }
 
   /** 0 for Error, then tasks with unreadable subtasks, Paused, … Finished last. */
@@ -107,22 +111,22 @@ public final class StatusApi {
     };
   }
 
-  private static StatusDocument.Task task(Task t) {
+  private StatusDocument.Task task(Task t) {
     return new StatusDocument.Task(t.name(), name(t.status(), TaskStatus::dmName), TaskStatusRules.wording(t),
         t.errorReasons().stream().sorted().map(r -> r.label()).toList(), t.subtasks(), t.unknownSubtasks());
   }
 
-  private static StatusDocument.Subtask subtask(Subtask s) {
+  private StatusDocument.Subtask subtask(Subtask s) {
     return new StatusDocument.Subtask(s.task(), s.sourceId(), s.worker(),
         name(s.stage(), io.dmexporter.model.Stage::dmName), name(s.unit(), io.dmexporter.model.Unit::dmName),
         result(s.result()), s.unresolvedDdlLockId(), dump(s.dump()), load(s.load()), sync(s.sync()),
         validation(s.validation()));
   }
 
-  private static StatusDocument.Result result(ProcessResult r) {
+  private StatusDocument.Result result(ProcessResult r) {
     return new StatusDocument.Result(r.canceled(), r.errors().stream()
-        .map(e -> new StatusDocument.ProcessError(e.code(), e.errClass(), e.scope(), e.level(), e.message(),
-            e.rawCause(), e.workaround()))
+        .map(e -> new StatusDocument.ProcessError(e.code(), e.errClass(), e.scope(), e.level(),
+            errorText.apply(e.message()), errorText.apply(e.rawCause()), errorText.apply(e.workaround())))
         .toList());
   }
 
@@ -136,7 +140,7 @@ public final class StatusApi {
         l.progressRatio(), l.bytesPerSecond(), l.metaBinlog());
   }
 
-  private static StatusDocument.Sync sync(SyncStatus s) {
+  private StatusDocument.Sync sync(SyncStatus s) {
     if (s == null) {
       return null;
     }
@@ -146,11 +150,11 @@ public final class StatusApi {
         s.blockingDdls(),
         s.unresolvedGroups().stream().map(g -> new StatusDocument.ShardingGroup(g.target(), g.ddls(),
             g.firstLocation(), g.synced(), g.unsynced())).toList(),
-        s.synced(), s.secondsBehindMaster(), s.blockDdlOwner(), s.conflictMessage(), s.ioTotalBytes(),
+        s.synced(), s.secondsBehindMaster(), s.blockDdlOwner(), errorText.apply(s.conflictMessage()), s.ioTotalBytes(),
         s.dumpIoTotalBytes());
   }
 
-  private static StatusDocument.Validation validation(Validation v) {
+  private StatusDocument.Validation validation(Validation v) {
     if (v == null) {
       return null;
     }
@@ -165,11 +169,12 @@ public final class StatusApi {
     return r == null ? null : new StatusDocument.RowCounts(r.insert(), r.update(), r.delete());
   }
 
-  private static StatusDocument.Source source(Source s) {
-    return new StatusDocument.Source(s.sourceId(), s.worker(), s.up(), s.error(), result(s.result()), relay(s.relay()));
+  private StatusDocument.Source source(Source s) {
+    return new StatusDocument.Source(s.sourceId(), s.worker(), s.up(), errorText.apply(s.error()), result(s.result()),
+        relay(s.relay()));
   }
 
-  private static StatusDocument.Relay relay(Relay r) {
+  private StatusDocument.Relay relay(Relay r) {
     if (r == null) {
       return null;
     }
@@ -188,11 +193,11 @@ public final class StatusApi {
         m.leaderAddress());
   }
 
-  private static StatusDocument.Target target(TargetHealth t) {
+  private StatusDocument.Target target(TargetHealth t) {
     Map<String, Long> counts = new TreeMap<>();
     t.errorCounts().forEach((reason, n) -> counts.put(reason.label(), n));
     return new StatusDocument.Target(t.address(), t.role().label(), t.up(), t.durationSeconds(),
-        name(t.error(), e -> e.label()), t.message(), counts);
+        name(t.error(), e -> e.label()), errorText.apply(t.message()), counts);
   }
 
   private static StatusDocument.BinlogPosition position(io.dmexporter.model.BinlogPosition p) {

@@ -65,6 +65,7 @@ class CliTest {
       --dm.master-address=a:8261 --web.config.file=/no/web.yml      | web config file /no/web.yml does not exist
       --demo --dm.master-address=a:8261                             | --demo runs its own simulated DM
       --demo --demo.speed=0                                         | --demo.speed must be greater than 0
+      --dm.master-address=a:8261 --web.error-text=some              | '--web.error-text': expected one of [auto, show, scrub, hide]
       """)
   void badInputExitsWithTwoAndOneLine(String args, String expected) {
     assertUsageError(run(args.trim().split("\\s+")), expected);
@@ -147,5 +148,25 @@ class CliTest {
     Result version = run("--version");
     assertEquals(0, version.code());
     assertTrue(version.out().startsWith("dm-exporter, version "), version.out());
+  }
+
+  @ParameterizedTest(name = "{0} {1}")
+  @CsvSource(delimiter = '|', textBlock = """
+      :9263            | auto  | HIDE
+      0.0.0.0:9263     | auto  | HIDE
+      dm-exporter:9263 | auto  | HIDE
+      127.0.0.1:9263   | auto  | SHOW
+      127.8.9.10:9263  | auto  | SHOW
+      [::1]:9263       | auto  | SHOW
+      localhost:9263   | auto  | SHOW
+      :9263            | show  | SHOW
+      :9263            | SCRUB | SCRUB
+      127.0.0.1:9263   | hide  | HIDE
+      """)
+  void errorTextIsShownOnLoopbackOnlyUnlessTold(String listen, String choice, String expected) {
+    ExporterCommand cmd = new ExporterCommand();
+    CommandLine cl = Cli.commandLine(cmd, new PrintWriter(new StringWriter()), new PrintWriter(new StringWriter()));
+    cl.parseArgs("--dm.master-address=dm-master:8261", "--web.listen-address=" + listen, "--web.error-text=" + choice);
+    assertEquals(expected, cmd.settings().errorText().name());
   }
 }

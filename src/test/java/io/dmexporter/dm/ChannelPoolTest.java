@@ -3,6 +3,7 @@ package io.dmexporter.dm;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.grpc.InsecureChannelCredentials;
@@ -24,5 +25,16 @@ class ChannelPoolTest {
       pool.close();
       assertTrue(a.isShutdown());
     }
+  }
+
+  @Test
+  void aClosedPoolOpensNoChannel() {
+    ChannelPool pool = new ChannelPool(InsecureChannelCredentials.create(), null);
+    ManagedChannel a = pool.get("127.0.0.1:1");
+    pool.close();
+    assertTrue(a.isShutdown());
+    assertThrows(IllegalStateException.class, () -> pool.get("127.0.0.1:2"));
+    assertEquals(Set.of(), pool.addresses());
+    pool.close(); // twice is harmless
   }
 }

@@ -36,4 +36,13 @@ class TaskConfigsTest {
     assertThrows(IllegalArgumentException.class, () -> TaskConfigs.sourcesOfTaskYaml("name: [unclosed"));
     assertThrows(IllegalArgumentException.class, () -> TaskConfigs.sourcesOfTaskYaml("name: orders\n"));
   }
+
+  @Test
+  void aConfigThatDoesNotParseIsNeverQuoted() {
+    String yaml = "name: orders\ntarget-database:\n  password: \"hunter2\"\n  user: [root\n";
+    var e = assertThrows(IllegalArgumentException.class, () -> TaskConfigs.sourcesOfTaskYaml(yaml));
+    org.junit.jupiter.api.Assertions.assertFalse(e.getMessage().contains("hunter2") || e.getMessage().contains("root"),
+        "task configs hold database passwords: " + e.getMessage());
+    org.junit.jupiter.api.Assertions.assertNull(e.getCause(), "nor is the parser's exception, which quotes it, kept");
+  }
 }

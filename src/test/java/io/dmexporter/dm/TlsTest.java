@@ -46,8 +46,8 @@ class TlsTest {
   }
 
   private static Outcome<?> query(TlsSettings tls) throws Exception {
-    try (DmClient client = new DmClient(new ChannelPool(tls.credentials(), tls.serverName()))) {
-      return client.queryWorker(worker.address(), "worker1", System.nanoTime() + TimeUnit.SECONDS.toNanos(3)).get();
+    try (ChannelPool channels = new ChannelPool(tls.credentials(), tls.serverName())) {
+      return new DmClient(channels).queryWorker(worker.address(), "worker1", System.nanoTime() + TimeUnit.SECONDS.toNanos(3)).get();
     }
   }
 

@@ -4,26 +4,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
 import com.google.protobuf.TextFormat;
-import io.dmexporter.dm.Outcome;
-import io.dmexporter.dm.SourceAnswer;
-import io.dmexporter.dm.WireMapper;
 import io.dmexporter.dm.pb.QueryStatusListResponse;
 import io.dmexporter.dm.pb.QueryStatusResponse;
-import io.dmexporter.metrics.DmCollector;
 import io.dmexporter.model.Snapshot;
-import io.dmexporter.model.Subtask;
-import io.dmexporter.model.WorkerMember;
-import io.dmexporter.status.TaskStatusRules;
-import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
-import java.time.Duration;
-import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -44,7 +30,6 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 class GoldenSeriesTest {
   private static final Path DIR = Path.of("src/test/resources/golden");
-  private static final Instant NOW = Instant.parse("2026-01-01T00:00:00Z");
 
   static Stream<String> fixtures() throws IOException {
     try (Stream<Path> files = Files.list(DIR)) {
@@ -61,21 +46,17 @@ class GoldenSeriesTest {
     String text = Files.readString(DIR.resolve(name + ".textproto"));
     Path catalogueFile = DIR.resolve(name + ".catalogue");
     Map<String, Set<String>> catalogue = Files.exists(catalogueFile) ? catalogue(Files.readAllLines(catalogueFile)) : null;
-    Cycle.Result result;
+    Snapshot snapshot;
     if (name.startsWith("master-")) {
       QueryStatusListResponse.Builder b = QueryStatusListResponse.newBuilder();
       TextFormat.merge(text, b);
-      Outcome<List<SourceAnswer>> master = new Outcome<>("dm-master:8261", WireMapper.masterStatus(b.build()), null, null, 0.01, false);
-      result = new Cycle.Result(null, List.of(), master, true, catalogue, Map.of(), true);
+      snapshot = Pipeline.master(b.build(), catalogue, null);
     } else {
       QueryStatusResponse.Builder b = QueryStatusResponse.newBuilder();
       TextFormat.merge(text, b);
-      var report = WireMapper.sourceReport(b.build(), "");
-      WorkerMember member = new WorkerMember(report.source().worker(), "dm-worker:8262", "bound", report.source().sourceId());
-      result = new Cycle.Result(null, List.of(new Cycle.WorkerCall(member, new Outcome<>("dm-worker:8262", report, null, null, 0.01, false))),
-          null, false, catalogue, Map.of(), true);
+      snapshot = Pipeline.worker(b.build(), catalogue, null);
     }
-    String actual = render(result);
+    String actual = dmLines(Pipeline.exposition(snapshot, false));
     Path golden = DIR.resolve(name + ".prom");
     if (Boolean.getBoolean("golden.update")) {
       Files.writeString(golden, actual);
@@ -83,16 +64,9 @@ class GoldenSeriesTest {
     assertEquals(Files.readString(golden), actual, name);
   }
 
-  private static String render(Cycle.Result result) throws IOException {
-    Assembly.Parts parts = Assembly.assemble(result, null, Map.of());
-    List<Subtask> subtasks = new ReportedFields().apply(parts.subtasks());
-    Snapshot s = new Snapshot(NOW, 0.01, NOW, TaskStatusRules.derive(subtasks, parts.unknown(), parts::relayOf),
-        subtasks, parts.unknown(), parts.sources(), null, List.of());
-    DmCollector collector = new DmCollector(() -> s, Clock.fixed(NOW, ZoneOffset.UTC), Duration.ofSeconds(45));
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    PrometheusTextFormatWriter.create().write(out, collector.collect());
+  private static String dmLines(String exposition) {
     StringBuilder lines = new StringBuilder();
-    Arrays.stream(out.toString(StandardCharsets.UTF_8).split("\n")).filter(l -> l.startsWith("dm_")).sorted()
+    Arrays.stream(exposition.split("\n")).filter(l -> l.startsWith("dm_") && !l.startsWith("dm_exporter_")).sorted()
         .forEach(l -> lines.append(l).append('\n'));
     return lines.toString();
   }

@@ -47,9 +47,9 @@ class SimulateScaleIT {
       assertEquals(1000, lines.get("workers").split(",").length);
       assertTrue(startSeconds < 60, "started in " + startSeconds + " s");
 
-      try (Poller poller = new Poller(new PollSettings(PollSettings.QueryMode.WORKERS, masters, List.of(),
-          Duration.ofSeconds(60), Duration.ofSeconds(30)),
-          new DmClient(new ChannelPool(InsecureChannelCredentials.create(), null)), Clock.systemUTC())) {
+      try (ChannelPool channels = new ChannelPool(InsecureChannelCredentials.create(), null);
+          Poller poller = new Poller(new PollSettings(PollSettings.QueryMode.WORKERS, masters, List.of(),
+          Duration.ofSeconds(60), Duration.ofSeconds(30)), new DmClient(channels), Clock.systemUTC())) {
         Snapshot s = poller.runCycle();
         System.out.printf("simulate 1000x5: ready after %.2f s (JVM start included); full poll %.2f s%n",
             startSeconds, s.durationSeconds());

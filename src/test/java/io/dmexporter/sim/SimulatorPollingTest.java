@@ -32,6 +32,7 @@ class SimulatorPollingTest {
   private static final Duration TIMEOUT = Duration.ofMillis(800);
   private Simulator sim;
   private Poller poller;
+  private ChannelPool channels;
 
   @BeforeEach
   void start() {
@@ -44,6 +45,7 @@ class SimulatorPollingTest {
   void stop() {
     if (poller != null) {
       poller.close();
+      channels.close();
     }
     sim.close();
   }
@@ -54,8 +56,9 @@ class SimulatorPollingTest {
 
   private Snapshot poll(QueryMode mode, Duration timeout) {
     if (poller == null) {
+      channels = new ChannelPool(InsecureChannelCredentials.create(), null);
       poller = new Poller(new PollSettings(mode, sim.masterAddresses(), List.of(), Duration.ofSeconds(30), timeout),
-          new DmClient(new ChannelPool(InsecureChannelCredentials.create(), null)), Clock.systemUTC());
+          new DmClient(channels), Clock.systemUTC());
     }
     return poller.runCycle();
   }

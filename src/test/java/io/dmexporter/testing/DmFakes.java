@@ -31,9 +31,8 @@ public final class DmFakes implements AutoCloseable {
     exporter = Exporter.start(new Exporter.Settings(
         new PollSettings(mode, masters, workers, Duration.ofSeconds(30), timeout),
         HostPort.parseListen("127.0.0.1:0"), "/metrics"), clock);
-    long until = System.nanoTime() + 10_000_000_000L;
-    while (!exporter.poller().current().ready() && System.nanoTime() < until) {
-      Thread.sleep(10);
+    if (!exporter.poller().awaitCycles(1, Duration.ofSeconds(60))) {
+      throw new AssertionError("the exporter's first cycle did not finish within a minute");
     }
     return exporter;
   }

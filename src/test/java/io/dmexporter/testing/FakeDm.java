@@ -129,15 +129,21 @@ public final class FakeDm implements AutoCloseable {
     }
   }
 
-  @Override
-  public void close() throws InterruptedException {
+  /** Ends every call that {@link Fault#HANG} holds, with CANCELLED. */
+  public void releaseHung() {
     for (StreamObserver<?> o : hung) {
+      hung.remove(o);
       try {
-        o.onError(Status.CANCELLED.asRuntimeException());
+        o.onError(Status.CANCELLED.withDescription("released by the test").asRuntimeException());
       } catch (RuntimeException alreadyClosed) {
         // the client gave up first
       }
     }
+  }
+
+  @Override
+  public void close() throws InterruptedException {
+    releaseHung();
     server.shutdownNow();
     server.awaitTermination(5, TimeUnit.SECONDS);
   }

@@ -24,7 +24,8 @@ class StatusPageTest {
       "leaderAddress");
 
   private static final StatusApi API = new StatusApi(
-      Clock.fixed(SnapshotFixture.TIME.plusSeconds(3), ZoneOffset.UTC), Duration.ofSeconds(5), Duration.ofSeconds(15), "1.2.3");
+      Clock.fixed(SnapshotFixture.TIME.plusSeconds(3), ZoneOffset.UTC), Duration.ofSeconds(5), Duration.ofSeconds(15), "1.2.3",
+      ErrorText.SHOW);
   private static final StatusPage PAGE = new StatusPage("/metrics");
 
   /** Markup planted in field {@code f}: harmless only if it is escaped. */
@@ -111,7 +112,7 @@ class StatusPageTest {
     assertTrue(first.contains("id=\"banner-waiting\" class=\"banner banner-info\">Waiting for the first poll"), first);
     assertTrue(first.contains("No poll of DM has finished yet."), first);
     StatusApi later = new StatusApi(Clock.fixed(SnapshotFixture.TIME.plusSeconds(125), ZoneOffset.UTC),
-        Duration.ofSeconds(5), Duration.ofSeconds(15), "1.2.3");
+        Duration.ofSeconds(5), Duration.ofSeconds(15), "1.2.3", ErrorText.SHOW);
     String stale = PAGE.overview(later.document(SnapshotFixture.of(f -> f)));
     assertTrue(stale.contains("id=\"banner-stale\" class=\"banner banner-stale\" role=\"alert\">Stale: the last "
         + "successful poll of DM was 2 min 5 s ago, more than three poll intervals (15 s)."), stale);

@@ -1,0 +1,75 @@
+package io.dmexporter.poll;
+
+import io.dmexporter.dm.Outcome;
+import io.dmexporter.dm.SourceAnswer;
+import io.dmexporter.dm.WireMapper;
+import io.dmexporter.dm.pb.QueryStatusListResponse;
+import io.dmexporter.dm.pb.QueryStatusResponse;
+import io.dmexporter.metrics.DmCollector;
+import io.dmexporter.metrics.ExporterCollector;
+import io.dmexporter.model.Membership;
+import io.dmexporter.model.Snapshot;
+import io.dmexporter.model.Subtask;
+import io.dmexporter.model.WorkerMember;
+import io.dmexporter.status.TaskStatusRules;
+import io.prometheus.metrics.expositionformats.ExpositionFormatWriter;
+import io.prometheus.metrics.expositionformats.OpenMetricsTextFormatWriter;
+import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * DM's answers through the mapper, the assembly and the collectors as one poll cycle takes them,
+ * without the network: for the golden and fuzz tests.
+ */
+final class Pipeline {
+  static final Instant NOW = Instant.parse("2026-01-01T00:00:00Z");
+
+  private Pipeline() {}
+
+  /** A worker's answer, as the only worker of a cycle. */
+  static Snapshot worker(QueryStatusResponse answer, Map<String, Set<String>> catalogue, Membership membership) {
+    var report = WireMapper.sourceReport(answer, "");
+    WorkerMember member = new WorkerMember(report.source().worker(), "dm-worker:8262", "bound", report.source().sourceId());
+    return snapshot(new Cycle.Result(membership, List.of(new Cycle.WorkerCall(member,
+        new Outcome<>("dm-worker:8262", report, null, null, 0.01, false))), null, false, catalogue, Map.of(), true));
+  }
+
+  /** DM-master's answer in master mode. */
+  static Snapshot master(QueryStatusListResponse answer, Map<String, Set<String>> catalogue, Membership membership) {
+    Outcome<List<SourceAnswer>> master = new Outcome<>("dm-master:8261", WireMapper.masterStatus(answer), null, null, 0.01, false);
+    return snapshot(new Cycle.Result(membership, List.of(), master, true, catalogue, Map.of(), true));
+  }
+
+  static Snapshot snapshot(Cycle.Result result) {
+    Assembly.Parts parts = Assembly.assemble(result, result.membership(), Map.of());
+    List<Subtask> subtasks = new ReportedFields().apply(parts.subtasks());
+    return new Snapshot(NOW, 0.01, NOW, TaskStatusRules.derive(subtasks, parts.unknown(), parts::relayOf),
+        subtasks, parts.unknown(), parts.sources(), result.membership(), List.of());
+  }
+
+  /** The snapshot as /metrics serves it, in the Prometheus text format or OpenMetrics. */
+  static String exposition(Snapshot s, boolean openMetrics) {
+    PrometheusRegistry registry = new PrometheusRegistry();
+    registry.register(new DmCollector(() -> s, Clock.fixed(NOW, ZoneOffset.UTC), Duration.ofSeconds(45)));
+    registry.register(new ExporterCollector(() -> s, new io.dmexporter.BuildInfo("v", "r", "b", "d", "17", "linux/amd64"), () -> 0));
+    ExpositionFormatWriter writer = openMetrics ? OpenMetricsTextFormatWriter.create() : PrometheusTextFormatWriter.create();
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    try {
+      writer.write(out, registry.scrape());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return out.toString(StandardCharsets.UTF_8);
+  }
+}
