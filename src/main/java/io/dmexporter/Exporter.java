@@ -9,6 +9,7 @@ import io.dmexporter.metrics.ExporterCollector;
 import io.dmexporter.poll.PollSettings;
 import io.dmexporter.poll.Poller;
 import io.dmexporter.web.ErrorText;
+import io.dmexporter.web.ExpositionCache;
 import io.dmexporter.web.Routes;
 import io.dmexporter.web.StatusApi;
 import io.dmexporter.web.WebConfig;
@@ -23,7 +24,13 @@ import java.util.Set;
 public final class Exporter implements AutoCloseable {
   /** Where to listen and how to protect it, what to poll and how to reach it. */
   public record Settings(PollSettings poll, HostPort listen, String telemetryPath, TlsSettings tls, WebConfig web,
-      ErrorText errorText) {
+      ErrorText errorText, int maxRequests) {
+    /** At most {@link Routes#DEFAULT_MAX_REQUESTS} heavy requests served at once. */
+    public Settings(PollSettings poll, HostPort listen, String telemetryPath, TlsSettings tls, WebConfig web,
+        ErrorText errorText) {
+      this(poll, listen, telemetryPath, tls, web, errorText, Routes.DEFAULT_MAX_REQUESTS);
+    }
+
     /** DM's error text shown as {@link ErrorText#defaultFor} the listen host decides. */
     public Settings(PollSettings poll, HostPort listen, String telemetryPath, TlsSettings tls, WebConfig web) {
       this(poll, listen, telemetryPath, tls, web, ErrorText.defaultFor(listen.host()));
@@ -50,13 +57,13 @@ public final class Exporter implements AutoCloseable {
     BuildInfo build = BuildInfo.load();
     ChannelPool channels = new ChannelPool(settings.tls().credentials(), settings.tls().serverName());
     Poller poller = new Poller(settings.poll(), new DmClient(channels), clock);
-    PrometheusRegistry registry = new PrometheusRegistry();
-    registry.register(new DmCollector(poller::current, clock, settings.poll().staleAfter()));
-    registry.register(new ExporterCollector(poller::current, build, poller::cycleFailures));
-    JvmMetrics.builder().register(registry);
-    Routes routes = new Routes(settings.telemetryPath(), registry, poller::current,
-        new StatusApi(clock, settings.poll().interval(), settings.poll().staleAfter(), build.version(),
-            settings.errorText()));
+    DmCollector dm = new DmCollector(poller::current, clock, settings.poll().staleAfter());
+    PrometheusRegistry own = new PrometheusRegistry();
+    own.register(new ExporterCollector(poller::current, build, poller::cycleFailures));
+    JvmMetrics.builder().register(own);
+    Routes routes = new Routes(settings.telemetryPath(), new ExpositionCache(dm::servable, DmCollector::render, own),
+        poller::current, new StatusApi(clock, settings.poll().interval(), settings.poll().staleAfter(),
+            build.version(), settings.errorText()), settings.maxRequests());
     HostPort listen = settings.listen();
     InetSocketAddress address = listen.host().isEmpty()
         ? new InetSocketAddress(listen.port())
