@@ -4,8 +4,7 @@ import io.dmexporter.config.HostPort;
 import io.dmexporter.dm.ChannelPool;
 import io.dmexporter.dm.DmClient;
 import io.dmexporter.dm.TlsSettings;
-import io.dmexporter.metrics.DmCollector;
-import io.dmexporter.metrics.ExporterCollector;
+import io.dmexporter.metrics.Telemetry;
 import io.dmexporter.poll.PollSettings;
 import io.dmexporter.poll.Poller;
 import io.dmexporter.web.ErrorText;
@@ -14,8 +13,6 @@ import io.dmexporter.web.Routes;
 import io.dmexporter.web.StatusApi;
 import io.dmexporter.web.WebConfig;
 import io.dmexporter.web.WebServer;
-import io.prometheus.metrics.instrumentation.jvm.JvmMetrics;
-import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.net.InetSocketAddress;
 import java.time.Clock;
 import java.util.Set;
@@ -57,12 +54,9 @@ public final class Exporter implements AutoCloseable {
     BuildInfo build = BuildInfo.load();
     ChannelPool channels = new ChannelPool(settings.tls().credentials(), settings.tls().serverName());
     Poller poller = new Poller(settings.poll(), new DmClient(channels), clock);
-    DmCollector dm = new DmCollector(poller::current, clock, settings.poll().staleAfter());
-    PrometheusRegistry own = new PrometheusRegistry();
-    own.register(new ExporterCollector(poller::current, build, poller::cycleFailures));
-    JvmMetrics.builder().register(own);
-    Routes routes = new Routes(settings.telemetryPath(), new ExpositionCache(dm::servable, DmCollector::render, own),
-        poller::current, new StatusApi(clock, settings.poll().interval(), settings.poll().staleAfter(),
+    Telemetry telemetry = Telemetry.of(poller::current, clock, settings.poll().staleAfter(), build,
+        poller::cycleFailures, true);
+    Routes routes = new Routes(settings.telemetryPath(), new ExpositionCache(telemetry), poller::current, new StatusApi(clock, settings.poll().interval(), settings.poll().staleAfter(),
             build.version(), settings.errorText()), settings.maxRequests());
     HostPort listen = settings.listen();
     InetSocketAddress address = listen.host().isEmpty()

@@ -118,14 +118,13 @@ public final class DmCollector implements MultiCollector {
 
   @Override
   public MetricSnapshots collect() {
-    Snapshot s = servable();
-    return s == null ? new MetricSnapshots() : render(s, name -> true);
+    Snapshot s = snapshots.get();
+    return servable(s) ? render(s, name -> true) : new MetricSnapshots();
   }
 
-  /** The latest snapshot, or null when no cycle has reached DM for {@code staleAfter}: nothing to serve. */
-  public Snapshot servable() {
-    Snapshot s = snapshots.get();
-    return s.staleAt(clock.instant(), staleAfter) ? null : s;
+  /** Whether {@code s}'s DM families may be served now: false when no cycle has reached DM for {@code staleAfter}. */
+  public boolean servable(Snapshot s) {
+    return !s.staleAt(clock.instant(), staleAfter);
   }
 
   /** The DM families of {@code s} whose name {@code include} accepts (counters by their name without _total). */

@@ -1,9 +1,9 @@
 package io.dmexporter.web;
 
+import io.dmexporter.metrics.Telemetry;
 import io.dmexporter.model.Snapshot;
 import io.prometheus.metrics.expositionformats.ExpositionFormatWriter;
 import io.prometheus.metrics.expositionformats.ExpositionFormats;
-import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.prometheus.metrics.model.snapshots.MetricSnapshots;
 import java.io.ByteArrayOutputStream;
 import java.io.FilterOutputStream;
@@ -15,7 +15,6 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicReferenceArray;
-import java.util.function.BiFunction;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
@@ -24,14 +23,14 @@ import java.util.zip.Deflater;
 import java.util.zip.DeflaterOutputStream;
 
 /**
- * The body of the telemetry path. The DM part (every family of the DM snapshot) is rendered once
- * per snapshot and variant — Prometheus text or OpenMetrics, plain or as a raw deflate stream —
- * on the first scrape that asks for that variant, one render at a time, and served from then on
- * without a copy; the exporter's own small part ({@code dm_exporter_*}, JVM) is rendered per
- * scrape and appended (the two never share a family name). With gzip both parts go into one gzip
- * member: header, the cached deflate part (sync-flushed), the scrape's part (finished), and a
- * trailer whose CRC-32 is combined from the parts' own. A scrape filtered with {@code name[]}
- * renders its DM part uncached.
+ * The body of the telemetry path. What changes only with the snapshot (DM's families, the
+ * exporter's per-endpoint ones) is rendered once per snapshot and variant — Prometheus text or
+ * OpenMetrics, plain or as a raw deflate stream — on the first scrape that asks for that variant,
+ * one render at a time, and served from then on without a copy; what changes between scrapes
+ * (failed cycles, build info, JVM) is rendered per scrape and appended (the two never share a
+ * family name). With gzip both parts go into one gzip member: header, the cached deflate part
+ * (sync-flushed), the scrape's part (finished), and a trailer whose CRC-32 is combined from the
+ * parts' own. A scrape filtered with {@code name[]} renders both parts anew.
  */
 public final class ExpositionCache {
   private static final byte[] EOF = "# EOF\n".getBytes(StandardCharsets.US_ASCII);
@@ -44,37 +43,27 @@ public final class ExpositionCache {
   public record Body(String contentType, boolean gzip, List<ByteBuffer> buffers, long length) {}
 
   /** One rendered part: its bytes (raw deflate when gzipped) and the CRC-32 and length of what they say. */
-  private record Part(Chunks bytes, int crc, long length) {
-    static final Part EMPTY = new Part(new Chunks().seal(), 0, 0);
-  }
+  private record Part(Chunks bytes, int crc, long length) {}
 
-  /** The cached DM parts of one snapshot: text, OpenMetrics; plain, deflated. */
+  /** The cached parts of one snapshot (and whether its DM families were servable): text, OpenMetrics; plain, deflated. */
   private static final class Generation {
     final Snapshot snapshot;
+    final boolean servable;
     final AtomicReferenceArray<Part> parts = new AtomicReferenceArray<>(4);
     final Object[] renders = {new Object(), new Object(), new Object(), new Object()};
 
-    Generation(Snapshot snapshot) {
+    Generation(Snapshot snapshot, boolean servable) {
       this.snapshot = snapshot;
+      this.servable = servable;
     }
   }
 
   private final ExpositionFormats formats = ExpositionFormats.init();
-  private final Supplier<Snapshot> servable;
-  private final BiFunction<Snapshot, Predicate<String>, MetricSnapshots> dm;
-  private final PrometheusRegistry own;
-  private volatile Generation generation = new Generation(null);
+  private final Telemetry telemetry;
+  private volatile Generation generation = new Generation(null, false);
 
-  /**
-   * {@code servable} gives the snapshot whose DM series may be served now (null when none may:
-   * no cycle has reached DM lately), {@code dm} renders its families (those whose name the
-   * predicate accepts), {@code own} holds the exporter's own collectors.
-   */
-  public ExpositionCache(Supplier<Snapshot> servable, BiFunction<Snapshot, Predicate<String>, MetricSnapshots> dm,
-      PrometheusRegistry own) {
-    this.servable = servable;
-    this.dm = dm;
-    this.own = own;
+  public ExpositionCache(Telemetry telemetry) {
+    this.telemetry = telemetry;
   }
 
   /** The writer for an {@code Accept} header (null: any). */
@@ -86,39 +75,34 @@ public final class ExpositionCache {
   public Body body(ExpositionFormatWriter writer, boolean gzip, Predicate<String> names) {
     int format = writer == formats.getPrometheusTextFormatWriter() ? 0
         : writer == formats.getOpenMetricsTextFormatWriter() ? 1 : -1;
-    Snapshot s = servable.get();
+    Snapshot s = telemetry.snapshot();
+    boolean servable = telemetry.servable(s);
+    Predicate<String> all = names == null ? n -> true : names;
     if (format < 0) {
       // A format whose parts do not simply concatenate: one render of everything, uncached.
-      MetricSnapshots all = new MetricSnapshots(Stream.concat(
-          s == null ? Stream.empty() : dm.apply(s, names == null ? n -> true : names).stream(),
-          (names == null ? own.scrape() : own.scrape(names)).stream()).toList());
-      return assemble(writer, gzip, render(writer, all, false, gzip), new byte[0]);
+      MetricSnapshots everything = new MetricSnapshots(Stream.concat(
+          telemetry.ofSnapshot(s, servable, all).stream(), telemetry.ofScrape(all).stream()).toList());
+      return assemble(writer, gzip, render(writer, everything, false, gzip), new byte[0]);
     }
     boolean openMetrics = format == 1;
-    Part dmPart;
-    if (s == null) {
-      dmPart = Part.EMPTY;
-    } else if (names != null) {
-      dmPart = render(writer, dm.apply(s, names), openMetrics, gzip);
-    } else {
-      dmPart = cached(s, format * 2 + (gzip ? 1 : 0), () -> render(writer, dm.apply(s, n -> true), openMetrics, gzip));
-    }
-    ByteArrayOutputStream ownPart = new ByteArrayOutputStream(16 * 1024);
-    write(writer, names == null ? own.scrape() : own.scrape(names), ownPart);
-    return assemble(writer, gzip, dmPart, ownPart.toByteArray());
+    Supplier<Part> render = () -> render(writer, telemetry.ofSnapshot(s, servable, all), openMetrics, gzip);
+    Part snapshotPart = names != null ? render.get() : cached(s, servable, format * 2 + (gzip ? 1 : 0), render);
+    ByteArrayOutputStream scrapePart = new ByteArrayOutputStream(16 * 1024);
+    write(writer, telemetry.ofScrape(all), scrapePart);
+    return assemble(writer, gzip, snapshotPart, scrapePart.toByteArray());
   }
 
-  private Part cached(Snapshot s, int variant, Supplier<Part> render) {
+  private Part cached(Snapshot s, boolean servable, int variant, Supplier<Part> render) {
     Generation g = generation;
-    if (g.snapshot != s) {
+    if (g.snapshot != s || g.servable != servable) {
       synchronized (this) {
         g = generation;
-        if (g.snapshot != s) {
-          if (g.snapshot != null && s.time() != null && g.snapshot.time() != null
+        if (g.snapshot != s || g.servable != servable) {
+          if (g.snapshot != null && g.snapshot != s && s.time() != null && g.snapshot.time() != null
               && s.time().isBefore(g.snapshot.time())) {
             return render.get(); // a scrape that read the snapshot just before the next one came
           }
-          g = new Generation(s); // the last snapshot's parts go with it
+          g = new Generation(s, servable); // the last snapshot's parts go with it
           generation = g;
         }
       }
@@ -137,22 +121,22 @@ public final class ExpositionCache {
     }
   }
 
-  private static Body assemble(ExpositionFormatWriter writer, boolean gzip, Part dmPart, byte[] ownPart) {
+  private static Body assemble(ExpositionFormatWriter writer, boolean gzip, Part snapshotPart, byte[] scrapePart) {
     List<ByteBuffer> buffers = new ArrayList<>();
     if (!gzip) {
-      buffers.addAll(dmPart.bytes().buffers());
-      buffers.add(ByteBuffer.wrap(ownPart));
-      return new Body(writer.getContentType(), false, buffers, dmPart.length() + ownPart.length);
+      buffers.addAll(snapshotPart.bytes().buffers());
+      buffers.add(ByteBuffer.wrap(scrapePart));
+      return new Body(writer.getContentType(), false, buffers, snapshotPart.length() + scrapePart.length);
     }
-    byte[] ownDeflated = Gzip.deflateFinal(ownPart, SCRAPE_LEVEL);
-    int crc = Gzip.crc32Combine(dmPart.crc(), Gzip.crc(ownPart), ownPart.length);
+    byte[] scrapeDeflated = Gzip.deflateFinal(scrapePart, SCRAPE_LEVEL);
+    int crc = Gzip.crc32Combine(snapshotPart.crc(), Gzip.crc(scrapePart), scrapePart.length);
     byte[] header = Gzip.header();
-    byte[] trailer = Gzip.trailer(crc, dmPart.length() + ownPart.length);
+    byte[] trailer = Gzip.trailer(crc, snapshotPart.length() + scrapePart.length);
     buffers.add(ByteBuffer.wrap(header));
-    buffers.addAll(dmPart.bytes().buffers());
-    buffers.add(ByteBuffer.wrap(ownDeflated));
+    buffers.addAll(snapshotPart.bytes().buffers());
+    buffers.add(ByteBuffer.wrap(scrapeDeflated));
     buffers.add(ByteBuffer.wrap(trailer));
-    long length = header.length + dmPart.bytes().size() + ownDeflated.length + trailer.length;
+    long length = header.length + snapshotPart.bytes().size() + scrapeDeflated.length + trailer.length;
     return new Body(writer.getContentType(), true, buffers, length);
   }
 

@@ -5,15 +5,13 @@ import io.dmexporter.dm.SourceAnswer;
 import io.dmexporter.dm.WireMapper;
 import io.dmexporter.dm.pb.QueryStatusListResponse;
 import io.dmexporter.dm.pb.QueryStatusResponse;
-import io.dmexporter.metrics.DmCollector;
-import io.dmexporter.metrics.ExporterCollector;
+import io.dmexporter.metrics.Telemetry;
 import io.dmexporter.model.Membership;
 import io.dmexporter.model.Snapshot;
 import io.dmexporter.model.Subtask;
 import io.dmexporter.model.WorkerMember;
 import io.dmexporter.status.TaskStatusRules;
 import io.dmexporter.web.ExpositionCache;
-import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -56,10 +54,8 @@ final class Pipeline {
 
   /** The snapshot as /metrics serves it (through the exposition cache), in the Prometheus text format or OpenMetrics. */
   static String exposition(Snapshot s, boolean openMetrics) {
-    PrometheusRegistry own = new PrometheusRegistry();
-    own.register(new ExporterCollector(() -> s, new io.dmexporter.BuildInfo("v", "r", "b", "d", "17", "linux/amd64"), () -> 0));
-    DmCollector dm = new DmCollector(() -> s, Clock.fixed(NOW, ZoneOffset.UTC), Duration.ofSeconds(45));
-    ExpositionCache cache = new ExpositionCache(dm::servable, DmCollector::render, own);
+    ExpositionCache cache = new ExpositionCache(Telemetry.of(() -> s, Clock.fixed(NOW, ZoneOffset.UTC),
+        Duration.ofSeconds(45), new io.dmexporter.BuildInfo("v", "r", "b", "d", "17", "linux/amd64"), () -> 0, false));
     ExpositionCache.Body body = cache.body(cache.writer(openMetrics ? "application/openmetrics-text; version=1.0.0" : null),
         false, null);
     ByteArrayOutputStream out = new ByteArrayOutputStream();

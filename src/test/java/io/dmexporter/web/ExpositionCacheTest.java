@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.dmexporter.BuildInfo;
 import io.dmexporter.metrics.DmCollector;
 import io.dmexporter.metrics.ExporterCollector;
+import io.dmexporter.metrics.Telemetry;
 import io.dmexporter.model.Snapshot;
 import io.dmexporter.model.Source;
 import io.dmexporter.model.Subtask;
@@ -25,6 +26,7 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -38,9 +40,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.function.BiFunction;
 import java.util.function.Predicate;
-import java.util.stream.Stream;
 import java.util.zip.GZIPInputStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -75,17 +75,47 @@ class ExpositionCacheTest {
 
   private final AtomicReference<Snapshot> current = new AtomicReference<>(fleet(300));
   private final AtomicInteger renders = new AtomicInteger();
-  private final PrometheusRegistry own = new PrometheusRegistry();
-  private final BiFunction<Snapshot, Predicate<String>, MetricSnapshots> counting = (s, names) -> {
-    renders.incrementAndGet();
-    return DmCollector.render(s, names);
-  };
-  private final ExpositionCache cache;
+  private volatile boolean stale;
+  private final Telemetry base = Telemetry.of(current::get, Clock.fixed(SnapshotFixture.TIME, java.time.ZoneOffset.UTC), Duration.ofDays(1),
+      new BuildInfo("v", "r", "b", "d", "17", "linux/amd64"), () -> 0, false);
+  private final Telemetry telemetry = counting(base, null);
+  private final ExpositionCache cache = new ExpositionCache(telemetry);
 
-  ExpositionCacheTest() {
-    own.register(new ExporterCollector(current::get, new BuildInfo("v", "r", "b", "d", "17", "linux/amd64"), () -> 0));
-    cache = new ExpositionCache(current::get, counting, own);
+  /** Counts the renders of what changes with the snapshot; waits for {@code gate} (when given) in each. */
+  private Telemetry counting(Telemetry t, CountDownLatch gate) {
+    return new Telemetry() {
+      @Override
+      public Snapshot snapshot() {
+        return t.snapshot();
+      }
+
+      @Override
+      public boolean servable(Snapshot s) {
+        return !stale && t.servable(s);
+      }
+
+      @Override
+      public MetricSnapshots ofSnapshot(Snapshot s, boolean servable, Predicate<String> names) {
+        renders.incrementAndGet();
+        if (gate != null) {
+          rendering.countDown();
+          try {
+            gate.await(10, TimeUnit.SECONDS);
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+          }
+        }
+        return t.ofSnapshot(s, servable, names);
+      }
+
+      @Override
+      public MetricSnapshots ofScrape(Predicate<String> names) {
+        return t.ofScrape(names);
+      }
+    };
   }
+
+  private final CountDownLatch rendering = new CountDownLatch(1);
 
   private static byte[] bytes(ExpositionCache.Body body) {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
@@ -114,8 +144,10 @@ class ExpositionCacheTest {
   /** What one render of every family (the registry's way before the cache) gives. */
   private String everythingAtOnce(String accept) throws IOException {
     ExpositionFormatWriter writer = ExpositionFormats.init().findWriter(accept);
-    MetricSnapshots all = new MetricSnapshots(
-        Stream.concat(DmCollector.render(current.get(), n -> true).stream(), own.scrape().stream()).toList());
+    PrometheusRegistry registry = new PrometheusRegistry();
+    registry.register(new DmCollector(current::get, Clock.fixed(SnapshotFixture.TIME, java.time.ZoneOffset.UTC), Duration.ofDays(1)));
+    registry.register(new ExporterCollector(current::get, new BuildInfo("v", "r", "b", "d", "17", "linux/amd64"), () -> 0));
+    MetricSnapshots all = registry.scrape();
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     writer.write(out, all);
     return out.toString(StandardCharsets.UTF_8);
@@ -165,18 +197,8 @@ class ExpositionCacheTest {
 
   @Test
   void concurrentScrapesWaitForOneRender() throws Exception {
-    CountDownLatch rendering = new CountDownLatch(1);
     CountDownLatch release = new CountDownLatch(1);
-    ExpositionCache slow = new ExpositionCache(current::get, (s, names) -> {
-      renders.incrementAndGet();
-      rendering.countDown();
-      try {
-        release.await(10, TimeUnit.SECONDS);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-      return DmCollector.render(s, names);
-    }, own);
+    ExpositionCache slow = new ExpositionCache(counting(base, release));
     ExecutorService pool = Executors.newFixedThreadPool(8);
     try {
       List<Future<byte[]>> scrapes = new ArrayList<>();
@@ -186,11 +208,9 @@ class ExpositionCacheTest {
       assertTrue(rendering.await(10, TimeUnit.SECONDS));
       Thread.sleep(200); // the others arrive and wait
       release.countDown();
-      byte[] first = scrapes.get(0).get(10, TimeUnit.SECONDS);
+      int length = gunzip(new ByteArrayInputStream(scrapes.get(0).get(10, TimeUnit.SECONDS))).length;
       for (Future<byte[]> f : scrapes) {
-        byte[] b = f.get(10, TimeUnit.SECONDS);
-        assertEquals(new String(gunzip(new ByteArrayInputStream(first)), StandardCharsets.UTF_8).length(),
-            new String(gunzip(new ByteArrayInputStream(b)), StandardCharsets.UTF_8).length());
+        assertEquals(length, gunzip(new ByteArrayInputStream(f.get(10, TimeUnit.SECONDS))).length);
       }
       assertEquals(1, renders.get(), "eight concurrent scrapes of a new snapshot: one render");
     } finally {
@@ -213,17 +233,19 @@ class ExpositionCacheTest {
   }
 
   @Test
-  void nothingOfDmWhenStale() throws IOException {
-    ExpositionCache stale = new ExpositionCache(() -> null, counting, own);
+  void nothingOfDmWhenStaleButTheExportersOwnSeries() throws IOException {
+    String before = text(null, false, null);
+    assertTrue(before.contains("dm_task_status{"), "servable");
+    stale = true;
     for (String accept : new String[] {null, OPEN_METRICS}) {
       for (boolean gzip : new boolean[] {false, true}) {
-        byte[] b = bytes(stale.body(stale.writer(accept), gzip, null));
-        String body = new String(gzip ? gunzip(new ByteArrayInputStream(b)) : b, StandardCharsets.UTF_8);
-        assertTrue(body.contains("dm_exporter_build_info"), body);
+        String body = text(accept, gzip, null);
+        assertTrue(body.contains("dm_exporter_build_info") && body.contains("dm_exporter_target_up{"), body);
         assertFalse(body.contains("dm_task_status"), body);
       }
     }
-    assertEquals(0, renders.get());
+    stale = false;
+    assertEquals(before, text(null, false, null), "servable again: the same snapshot's full body");
   }
 
   @Test

@@ -5,10 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.dmexporter.BuildInfo;
-import io.dmexporter.metrics.DmCollector;
-import io.dmexporter.metrics.ExporterCollector;
+import io.dmexporter.metrics.Telemetry;
 import io.dmexporter.model.Snapshot;
-import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import io.prometheus.metrics.model.snapshots.MetricSnapshots;
 import java.io.ByteArrayInputStream;
 import java.net.InetSocketAddress;
 import java.net.URI;
@@ -23,6 +22,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
 import java.util.zip.GZIPInputStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -37,19 +37,37 @@ class MetricsEndpointTest {
   private WebServer server;
 
   private void start(int maxRequests) throws Exception {
-    PrometheusRegistry own = new PrometheusRegistry();
-    own.register(new ExporterCollector(() -> snapshot, new BuildInfo("v", "r", "b", "d", "17", "linux/amd64"), () -> 0));
-    ExpositionCache cache = new ExpositionCache(() -> snapshot, (s, names) -> {
-      if (slow) {
-        rendering.countDown();
-        try {
-          release.await(30, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-        }
+    Telemetry telemetry = Telemetry.of(() -> snapshot, Clock.fixed(SnapshotFixture.TIME, java.time.ZoneOffset.UTC), Duration.ofDays(1),
+        new BuildInfo("v", "r", "b", "d", "17", "linux/amd64"), () -> 0, false);
+    ExpositionCache cache = new ExpositionCache(new Telemetry() {
+      @Override
+      public Snapshot snapshot() {
+        return telemetry.snapshot();
       }
-      return DmCollector.render(s, names);
-    }, own);
+
+      @Override
+      public boolean servable(Snapshot s) {
+        return telemetry.servable(s);
+      }
+
+      @Override
+      public MetricSnapshots ofSnapshot(Snapshot s, boolean servable, Predicate<String> names) {
+        if (slow) {
+          rendering.countDown();
+          try {
+            release.await(30, TimeUnit.SECONDS);
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+          }
+        }
+        return telemetry.ofSnapshot(s, servable, names);
+      }
+
+      @Override
+      public MetricSnapshots ofScrape(Predicate<String> names) {
+        return telemetry.ofScrape(names);
+      }
+    });
     StatusApi status = new StatusApi(Clock.systemUTC(), Duration.ofSeconds(15), Duration.ofSeconds(45), "v",
         ErrorText.SHOW);
     server = new WebServer(new InetSocketAddress("127.0.0.1", 0),
