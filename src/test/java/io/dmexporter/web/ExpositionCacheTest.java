@@ -74,48 +74,11 @@ class ExpositionCacheTest {
   }
 
   private final AtomicReference<Snapshot> current = new AtomicReference<>(fleet(300));
-  private final AtomicInteger renders = new AtomicInteger();
-  private volatile boolean stale;
-  private final Telemetry base = Telemetry.of(current::get, Clock.fixed(SnapshotFixture.TIME, java.time.ZoneOffset.UTC), Duration.ofDays(1),
-      new BuildInfo("v", "r", "b", "d", "17", "linux/amd64"), () -> 0, false);
-  private final Telemetry telemetry = counting(base, null);
+  private final Telemetry base = Telemetry.of(current::get, Clock.fixed(SnapshotFixture.TIME, java.time.ZoneOffset.UTC),
+      Duration.ofDays(1), new BuildInfo("v", "r", "b", "d", "17", "linux/amd64"), () -> 0, false);
+  private final GatedTelemetry telemetry = new GatedTelemetry(base);
+  private final AtomicInteger renders = telemetry.renders;
   private final ExpositionCache cache = new ExpositionCache(telemetry);
-
-  /** Counts the renders of what changes with the snapshot; waits for {@code gate} (when given) in each. */
-  private Telemetry counting(Telemetry t, CountDownLatch gate) {
-    return new Telemetry() {
-      @Override
-      public Snapshot snapshot() {
-        return t.snapshot();
-      }
-
-      @Override
-      public boolean servable(Snapshot s) {
-        return !stale && t.servable(s);
-      }
-
-      @Override
-      public MetricSnapshots ofSnapshot(Snapshot s, boolean servable, Predicate<String> names) {
-        renders.incrementAndGet();
-        if (gate != null) {
-          rendering.countDown();
-          try {
-            gate.await(10, TimeUnit.SECONDS);
-          } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-          }
-        }
-        return t.ofSnapshot(s, servable, names);
-      }
-
-      @Override
-      public MetricSnapshots ofScrape(Predicate<String> names) {
-        return t.ofScrape(names);
-      }
-    };
-  }
-
-  private final CountDownLatch rendering = new CountDownLatch(1);
 
   private static byte[] bytes(ExpositionCache.Body body) {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
@@ -197,17 +160,17 @@ class ExpositionCacheTest {
 
   @Test
   void concurrentScrapesWaitForOneRender() throws Exception {
-    CountDownLatch release = new CountDownLatch(1);
-    ExpositionCache slow = new ExpositionCache(counting(base, release));
+    telemetry.gated = true;
+    ExpositionCache slow = new ExpositionCache(telemetry);
     ExecutorService pool = Executors.newFixedThreadPool(8);
     try {
       List<Future<byte[]>> scrapes = new ArrayList<>();
       for (int i = 0; i < 8; i++) {
         scrapes.add(pool.submit(() -> bytes(slow.body(slow.writer(null), true, null))));
       }
-      assertTrue(rendering.await(10, TimeUnit.SECONDS));
+      assertTrue(telemetry.rendering.await(10, TimeUnit.SECONDS));
       Thread.sleep(200); // the others arrive and wait
-      release.countDown();
+      telemetry.release.countDown();
       int length = gunzip(new ByteArrayInputStream(scrapes.get(0).get(10, TimeUnit.SECONDS))).length;
       for (Future<byte[]> f : scrapes) {
         assertEquals(length, gunzip(new ByteArrayInputStream(f.get(10, TimeUnit.SECONDS))).length);
@@ -236,7 +199,7 @@ class ExpositionCacheTest {
   void nothingOfDmWhenStaleButTheExportersOwnSeries() throws IOException {
     String before = text(null, false, null);
     assertTrue(before.contains("dm_task_status{"), "servable");
-    stale = true;
+    telemetry.stale = true;
     for (String accept : new String[] {null, OPEN_METRICS}) {
       for (boolean gzip : new boolean[] {false, true}) {
         String body = text(accept, gzip, null);
@@ -244,7 +207,7 @@ class ExpositionCacheTest {
         assertFalse(body.contains("dm_task_status"), body);
       }
     }
-    stale = false;
+    telemetry.stale = false;
     assertEquals(before, text(null, false, null), "servable again: the same snapshot's full body");
   }
 

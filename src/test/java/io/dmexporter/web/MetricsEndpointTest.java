@@ -31,43 +31,14 @@ import org.junit.jupiter.api.Test;
 class MetricsEndpointTest {
   private final HttpClient http = HttpClient.newHttpClient();
   private final Snapshot snapshot = ExpositionCacheTest.fleet(300);
-  private final CountDownLatch release = new CountDownLatch(1);
-  private final CountDownLatch rendering = new CountDownLatch(1);
-  private volatile boolean slow;
+  private GatedTelemetry telemetry;
   private WebServer server;
 
   private void start(int maxRequests) throws Exception {
-    Telemetry telemetry = Telemetry.of(() -> snapshot, Clock.fixed(SnapshotFixture.TIME, java.time.ZoneOffset.UTC), Duration.ofDays(1),
-        new BuildInfo("v", "r", "b", "d", "17", "linux/amd64"), () -> 0, false);
-    ExpositionCache cache = new ExpositionCache(new Telemetry() {
-      @Override
-      public Snapshot snapshot() {
-        return telemetry.snapshot();
-      }
-
-      @Override
-      public boolean servable(Snapshot s) {
-        return telemetry.servable(s);
-      }
-
-      @Override
-      public MetricSnapshots ofSnapshot(Snapshot s, boolean servable, Predicate<String> names) {
-        if (slow) {
-          rendering.countDown();
-          try {
-            release.await(30, TimeUnit.SECONDS);
-          } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-          }
-        }
-        return telemetry.ofSnapshot(s, servable, names);
-      }
-
-      @Override
-      public MetricSnapshots ofScrape(Predicate<String> names) {
-        return telemetry.ofScrape(names);
-      }
-    });
+    telemetry = new GatedTelemetry(Telemetry.of(() -> snapshot, Clock.fixed(SnapshotFixture.TIME,
+        java.time.ZoneOffset.UTC), Duration.ofDays(1), new BuildInfo("v", "r", "b", "d", "17", "linux/amd64"), () -> 0,
+        false));
+    ExpositionCache cache = new ExpositionCache(telemetry);
     StatusApi status = new StatusApi(Clock.systemUTC(), Duration.ofSeconds(15), Duration.ofSeconds(45), "v",
         ErrorText.SHOW);
     server = new WebServer(new InetSocketAddress("127.0.0.1", 0),
@@ -77,7 +48,9 @@ class MetricsEndpointTest {
 
   @AfterEach
   void stop() throws Exception {
-    release.countDown();
+    if (telemetry != null) {
+      telemetry.release.countDown();
+    }
     if (server != null) {
       server.close();
     }
@@ -129,10 +102,10 @@ class MetricsEndpointTest {
   @Test
   void beyondMaxRequestsHeavyRequestsAre503AndProbesStillAnswer() throws Exception {
     start(2);
-    slow = true;
+    telemetry.gated = true;
     List<CompletableFuture<HttpResponse<byte[]>>> held = new ArrayList<>();
     held.add(http.sendAsync(request("/metrics"), HttpResponse.BodyHandlers.ofByteArray()));
-    assertTrue(rendering.await(10, TimeUnit.SECONDS));
+    assertTrue(telemetry.rendering.await(10, TimeUnit.SECONDS));
     held.add(http.sendAsync(request("/metrics", "Accept-Encoding", "gzip"), HttpResponse.BodyHandlers.ofByteArray()));
     Thread.sleep(300); // both are in flight: one renders, one waits for that render
 
@@ -146,7 +119,7 @@ class MetricsEndpointTest {
     assertEquals(200, get("/-/ready").statusCode());
     assertEquals(200, get("/static/status.css").statusCode());
 
-    release.countDown();
+    telemetry.release.countDown();
     for (CompletableFuture<HttpResponse<byte[]>> f : held) {
       assertEquals(200, f.get(30, TimeUnit.SECONDS).statusCode());
     }
@@ -159,14 +132,14 @@ class MetricsEndpointTest {
   @Test
   void zeroMeansNoBound() throws Exception {
     start(0);
-    slow = true;
+    telemetry.gated = true;
     List<CompletableFuture<HttpResponse<byte[]>>> held = new ArrayList<>();
     for (int i = 0; i < 3; i++) {
       held.add(http.sendAsync(request("/metrics"), HttpResponse.BodyHandlers.ofByteArray()));
     }
-    assertTrue(rendering.await(10, TimeUnit.SECONDS));
+    assertTrue(telemetry.rendering.await(10, TimeUnit.SECONDS));
     assertEquals(200, get("/api/v1/status").statusCode());
-    release.countDown();
+    telemetry.release.countDown();
     for (CompletableFuture<HttpResponse<byte[]>> f : held) {
       assertEquals(200, f.get(30, TimeUnit.SECONDS).statusCode());
     }
