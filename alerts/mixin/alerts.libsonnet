@@ -304,7 +304,8 @@ local isDuration(v) =
 
           // Judged on the exporter's own clock only: its last-success timestamp stops changing.
           // A minimum of scrapes in the window, so a target just (re)appearing is not judged;
-          // one missed scrape leaves enough. The second branch: never reached DM since start.
+          // one missed scrape leaves enough. The second branch: never reached DM since start
+          // (by job and instance only, so an upgrade's new build labels do not start a new alert).
           alert('DMExporterPollStale', 'critical', |||
             (
               changes(dm_exporter_last_poll_success_timestamp_seconds[%(pollStaleWindow)s]) == 0
@@ -312,7 +313,7 @@ local isDuration(v) =
             )
             or on(job, instance)
             (
-              last_over_time(dm_exporter_build_info[%(gapWindow)s])
+              max by (job, instance) (last_over_time(dm_exporter_build_info[%(gapWindow)s]))
                 unless on(job, instance) last_over_time(dm_exporter_last_poll_success_timestamp_seconds[%(gapWindow)s])
             )
           |||,

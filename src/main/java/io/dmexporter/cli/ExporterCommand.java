@@ -324,14 +324,18 @@ public final class ExporterCommand implements Callable<Integer> {
       }
     }, "shutdown"));
     closing.await();
-    for (AutoCloseable r : resources) {
-      try {
-        r.close();
-      } catch (Exception e) {
-        // shutting down anyway
+    try {
+      for (AutoCloseable r : resources) {
+        try {
+          r.close();
+        } catch (Exception e) {
+          org.slf4j.LoggerFactory.getLogger(ExporterCommand.class).warn("while shutting down: {}", e.toString());
+        }
       }
+    } finally {
+      // Even an Error while closing must not leave the shutdown hook, and so the JVM, waiting.
+      stopped.countDown();
     }
-    stopped.countDown();
   }
 
   /** Converts Prometheus-style durations for picocli. */

@@ -137,6 +137,7 @@ final class SimSubtask {
     canceled = true;
     failAt = Double.NaN;
     stage = stuck ? Stage.Pausing : Stage.Paused;
+    recentRps = 0; // a stopped syncer moves no rows, however long until the next look
   }
 
   /** An error occurs; it comes back {@code repeat} times, {@link #RECUR_AFTER} after each resume. */
@@ -148,6 +149,7 @@ final class SimSubtask {
     error = e;
     canceled = false;
     flapError = e;
+    recentRps = 0;
     repeats = Math.max(0, repeat);
     failAt = Double.NaN;
   }
