@@ -129,14 +129,14 @@ public final class DmCollector implements MultiCollector {
 
   /** The DM families of {@code s} whose name {@code include} accepts (counters by their name without _total). */
   public static MetricSnapshots render(Snapshot s, Predicate<String> include) {
-    Families f = new Families();
+    Families f = new Families(include);
     s.tasks().forEach(t -> task(f, t));
     s.subtasks().forEach(st -> subtask(f, st));
     s.sources().forEach(src -> source(f, src));
     if (s.membership() != null) {
       membership(f, s.membership());
     }
-    return new MetricSnapshots(f.build().stream().filter(m -> include.test(m.getMetadata().getPrometheusName())).toList());
+    return new MetricSnapshots(f.build());
   }
 
   @Override

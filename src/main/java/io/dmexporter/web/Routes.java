@@ -142,7 +142,7 @@ public final class Routes extends Handler.Abstract.NonBlocking {
     Fields query = Request.extractQueryParameters(request);
     List<String> names = query.getValues("name[]");
     ExpositionCache.Body body = exposition.body(exposition.writer(request.getHeaders().get(HttpHeader.ACCEPT)),
-        acceptsGzip(request), names == null || names.isEmpty() ? null : Set.copyOf(names)::contains);
+        acceptsGzip(request), names == null || names.isEmpty() ? null : nameFilter(Set.copyOf(names)));
     if (body.gzip()) {
       response.getHeaders().put(HttpHeader.CONTENT_ENCODING, "gzip");
     }
@@ -187,6 +187,11 @@ public final class Routes extends Handler.Abstract.NonBlocking {
     protected void onCompleteFailure(Throwable cause) {
       done.failed(cause);
     }
+  }
+
+  /** A counter is asked for by its exposed name ({@code …_total}) or by its family's; other families by their name. */
+  static java.util.function.Predicate<String> nameFilter(Set<String> names) {
+    return family -> names.contains(family) || names.contains(family + "_total");
   }
 
   private static boolean acceptsGzip(Request request) {
