@@ -42,11 +42,13 @@ public final class Exporter implements AutoCloseable {
   private final ChannelPool channels;
   private final Poller poller;
   private final WebServer web;
+  private final HeapWatch heap;
 
-  private Exporter(ChannelPool channels, Poller poller, WebServer web) {
+  private Exporter(ChannelPool channels, Poller poller, WebServer web, HeapWatch heap) {
     this.channels = channels;
     this.poller = poller;
     this.web = web;
+    this.heap = heap;
   }
 
   /** Starts listening, then polling; throws if the listen address cannot be bound. */
@@ -79,7 +81,7 @@ public final class Exporter implements AutoCloseable {
       throw e;
     }
     poller.start();
-    return new Exporter(channels, poller, web);
+    return new Exporter(channels, poller, web, HeapWatch.start());
   }
 
   public int port() {
@@ -103,6 +105,7 @@ public final class Exporter implements AutoCloseable {
   /** Stops polling, then closes the channels it used, then the web server: each owner closes its own. */
   @Override
   public void close() throws Exception {
+    heap.close();
     try {
       poller.close();
     } finally {
