@@ -4,17 +4,15 @@ import io.dmexporter.config.HostPort;
 import io.dmexporter.dm.ChannelPool;
 import io.dmexporter.dm.DmClient;
 import io.dmexporter.dm.TlsSettings;
-import io.dmexporter.metrics.DmCollector;
-import io.dmexporter.metrics.ExporterCollector;
+import io.dmexporter.metrics.Telemetry;
 import io.dmexporter.poll.PollSettings;
 import io.dmexporter.poll.Poller;
 import io.dmexporter.web.ErrorText;
+import io.dmexporter.web.ExpositionCache;
 import io.dmexporter.web.Routes;
 import io.dmexporter.web.StatusApi;
 import io.dmexporter.web.WebConfig;
 import io.dmexporter.web.WebServer;
-import io.prometheus.metrics.instrumentation.jvm.JvmMetrics;
-import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.net.InetSocketAddress;
 import java.time.Clock;
 import java.util.Set;
@@ -23,7 +21,13 @@ import java.util.Set;
 public final class Exporter implements AutoCloseable {
   /** Where to listen and how to protect it, what to poll and how to reach it. */
   public record Settings(PollSettings poll, HostPort listen, String telemetryPath, TlsSettings tls, WebConfig web,
-      ErrorText errorText) {
+      ErrorText errorText, int maxRequests) {
+    /** At most {@link Routes#DEFAULT_MAX_REQUESTS} heavy requests served at once. */
+    public Settings(PollSettings poll, HostPort listen, String telemetryPath, TlsSettings tls, WebConfig web,
+        ErrorText errorText) {
+      this(poll, listen, telemetryPath, tls, web, errorText, Routes.DEFAULT_MAX_REQUESTS);
+    }
+
     /** DM's error text shown as {@link ErrorText#defaultFor} the listen host decides. */
     public Settings(PollSettings poll, HostPort listen, String telemetryPath, TlsSettings tls, WebConfig web) {
       this(poll, listen, telemetryPath, tls, web, ErrorText.defaultFor(listen.host()));
@@ -38,11 +42,13 @@ public final class Exporter implements AutoCloseable {
   private final ChannelPool channels;
   private final Poller poller;
   private final WebServer web;
+  private final HeapWatch heap;
 
-  private Exporter(ChannelPool channels, Poller poller, WebServer web) {
+  private Exporter(ChannelPool channels, Poller poller, WebServer web, HeapWatch heap) {
     this.channels = channels;
     this.poller = poller;
     this.web = web;
+    this.heap = heap;
   }
 
   /** Starts listening, then polling; throws if the listen address cannot be bound. */
@@ -50,13 +56,10 @@ public final class Exporter implements AutoCloseable {
     BuildInfo build = BuildInfo.load();
     ChannelPool channels = new ChannelPool(settings.tls().credentials(), settings.tls().serverName());
     Poller poller = new Poller(settings.poll(), new DmClient(channels), clock);
-    PrometheusRegistry registry = new PrometheusRegistry();
-    registry.register(new DmCollector(poller::current, clock, settings.poll().staleAfter()));
-    registry.register(new ExporterCollector(poller::current, build, poller::cycleFailures));
-    JvmMetrics.builder().register(registry);
-    Routes routes = new Routes(settings.telemetryPath(), registry, poller::current,
-        new StatusApi(clock, settings.poll().interval(), settings.poll().staleAfter(), build.version(),
-            settings.errorText()));
+    Telemetry telemetry = Telemetry.of(poller::current, clock, settings.poll().staleAfter(), build,
+        poller::cycleFailures, true);
+    Routes routes = new Routes(settings.telemetryPath(), new ExpositionCache(telemetry), poller::current, new StatusApi(clock, settings.poll().interval(), settings.poll().staleAfter(),
+            build.version(), settings.errorText()), settings.maxRequests());
     HostPort listen = settings.listen();
     InetSocketAddress address = listen.host().isEmpty()
         ? new InetSocketAddress(listen.port())
@@ -78,7 +81,7 @@ public final class Exporter implements AutoCloseable {
       throw e;
     }
     poller.start();
-    return new Exporter(channels, poller, web);
+    return new Exporter(channels, poller, web, HeapWatch.start());
   }
 
   public int port() {
@@ -102,6 +105,7 @@ public final class Exporter implements AutoCloseable {
   /** Stops polling, then closes the channels it used, then the web server: each owner closes its own. */
   @Override
   public void close() throws Exception {
+    heap.close();
     try {
       poller.close();
     } finally {

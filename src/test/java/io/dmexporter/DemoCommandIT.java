@@ -15,7 +15,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * {@code java -jar dm-exporter.jar --demo}, as the README's first command runs it: the seed's
+ * {@code target/dm-exporter/bin/dm-exporter --demo}, as the README's first command runs it (the
+ * launcher, with the flags of conf/jvm.options and the JVM of this test): the seed's
  * values on /metrics within seconds, then the stages change as the demo cluster lives (its clock
  * runs 10 times faster here, so ten demo minutes take a minute).
  */
@@ -63,16 +64,18 @@ class DemoCommandIT {
 
   @Test
   void demoShowsTheSeedThenLives() throws Exception {
-    String jar = System.getProperty("dm.exporter.jar");
+    String launcher = System.getProperty("dm.exporter.launcher");
     int port;
     try (ServerSocket s = new ServerSocket(0)) {
       port = s.getLocalPort();
     }
     log = Files.createTempFile("demo", ".log");
-    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     long began = System.nanoTime();
-    process = new ProcessBuilder(java, "-jar", jar, "--demo", "--demo.speed=10", "--poll.interval=500ms",
-        "--web.listen-address=127.0.0.1:" + port).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    ProcessBuilder command = new ProcessBuilder(launcher, "--demo", "--demo.speed=10", "--poll.interval=500ms",
+        "--web.listen-address=127.0.0.1:" + port).redirectErrorStream(true).redirectOutput(log.toFile());
+    command.environment().put("JAVA_HOME", System.getProperty("java.home"));
+    command.environment().remove("JAVA_OPTS");
+    process = command.start();
 
     // A cycle in which a worker missed the short deadline counts its subtask as unknown: wait for all four.
     Map<String, Double> m = awaitMetrics(port, 20,

@@ -47,6 +47,8 @@ class SeedMetricsTest {
         new PollSettings(QueryMode.WORKERS, List.of(master.address()), List.of(), Duration.ofHours(1), Duration.ofSeconds(2)),
         HostPort.parseListen("127.0.0.1:0"), "/metrics"), Clock.systemUTC());
     exporter.poller().runCycle();
+    // The timer's first cycle may take the lock after ours: scrape once both have run.
+    assertTrue(exporter.poller().awaitCycles(2, Duration.ofSeconds(10)), "the timer's first cycle");
     m = Scrape.metrics(exporter.port());
   }
 

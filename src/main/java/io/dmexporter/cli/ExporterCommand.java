@@ -13,6 +13,7 @@ import io.dmexporter.sim.ScaledClock;
 import io.dmexporter.sim.SimulateCommand;
 import io.dmexporter.sim.Simulator;
 import io.dmexporter.web.ErrorText;
+import io.dmexporter.web.Routes;
 import io.dmexporter.web.WebConfig;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -107,6 +108,11 @@ public final class ExporterCommand implements Callable<Integer> {
           + "when it or a file it names changes. See docs/security.md.")
   Path webConfigFile;
 
+  @Option(names = "--web.max-requests", paramLabel = "N", defaultValue = "" + Routes.DEFAULT_MAX_REQUESTS,
+      description = "Maximum number of scrapes, status documents and status pages served at once; more are "
+          + "answered 503. 0: no limit. Default: ${DEFAULT-VALUE}.")
+  int maxRequests;
+
   /** What the endpoints show of DM's error text, as users type it. */
   enum ErrorTextChoice { auto, show, scrub, hide }
 
@@ -190,7 +196,7 @@ public final class ExporterCommand implements Callable<Integer> {
   private static Exporter.Settings withMasters(Exporter.Settings s, List<String> masters) {
     PollSettings p = s.poll();
     return new Exporter.Settings(new PollSettings(p.mode(), masters, p.workerAddresses(), p.interval(), p.timeout()),
-        s.listen(), s.telemetryPath(), s.tls(), s.web(), s.errorText());
+        s.listen(), s.telemetryPath(), s.tls(), s.web(), s.errorText(), s.maxRequests());
   }
 
   /**
@@ -238,11 +244,14 @@ public final class ExporterCommand implements Callable<Integer> {
     } catch (IllegalArgumentException e) {
       throw usage("invalid value for option '--web.listen-address': " + e.getMessage());
     }
+    if (maxRequests < 0) {
+      throw usage("--web.max-requests must be 0 (no limit) or more");
+    }
     QueryMode mode = !workers.isEmpty() ? QueryMode.STATIC
         : queryMode == Mode.master ? QueryMode.MASTER : QueryMode.WORKERS;
     return new Exporter.Settings(new PollSettings(mode, masters, workers, interval, timeout), listen, telemetryPath,
         tls(), webConfig(), errorText == ErrorTextChoice.auto ? ErrorText.defaultFor(listen.host())
-            : ErrorText.parse(errorText.name()));
+            : ErrorText.parse(errorText.name()), maxRequests);
   }
 
   private WebConfig webConfig() {

@@ -37,6 +37,11 @@ public final class ChannelPool implements AutoCloseable {
     }
     return channels.computeIfAbsent(address, a -> {
       var builder = Grpc.newChannelBuilder(a, credentials)
+          // Answers are decoded and mapped on the event loop that read them: the callbacks never
+          // block, and a hand-off to an executor thread per call cost more than the mapping.
+          .directExecutor()
+          // Each cycle asks again: gRPC's retry buffering and bookkeeping would only cost.
+          .disableRetry()
           .maxInboundMessageSize(MAX_MESSAGE_BYTES)
           .userAgent("dm-exporter");
       if (authority != null) {

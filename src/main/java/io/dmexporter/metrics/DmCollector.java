@@ -28,12 +28,13 @@ import java.util.Arrays;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
 
 /**
- * Renders the DM part of the latest {@link Snapshot} (tasks, subtasks, sources, cluster) at scrape
- * time. It keeps no state: what left DM is simply absent. When no cycle has reached DM for
+ * Renders the DM part of the latest {@link Snapshot} (tasks, subtasks, sources, cluster). It keeps
+ * no state: what left DM is simply absent. When no cycle has reached DM for
  * {@code staleAfter}, it renders nothing, so nothing stale is served as current.
  */
 public final class DmCollector implements MultiCollector {
@@ -115,27 +116,20 @@ public final class DmCollector implements MultiCollector {
     this.staleAfter = staleAfter;
   }
 
-  /** The families of the last snapshot rendered: every scrape until the next cycle reuses them. */
-  private volatile Rendered rendered = new Rendered(null, new MetricSnapshots());
-
-  private record Rendered(Snapshot source, MetricSnapshots families) {}
-
   @Override
   public MetricSnapshots collect() {
     Snapshot s = snapshots.get();
-    if (s.staleAt(clock.instant(), staleAfter)) {
-      return new MetricSnapshots();
-    }
-    Rendered r = rendered;
-    if (r.source() != s) {
-      r = new Rendered(s, render(s));
-      rendered = r;
-    }
-    return r.families();
+    return servable(s) ? render(s, name -> true) : new MetricSnapshots();
   }
 
-  private static MetricSnapshots render(Snapshot s) {
-    Families f = new Families();
+  /** Whether {@code s}'s DM families may be served now: false when no cycle has reached DM for {@code staleAfter}. */
+  public boolean servable(Snapshot s) {
+    return !s.staleAt(clock.instant(), staleAfter);
+  }
+
+  /** The DM families of {@code s} whose name {@code include} accepts (counters by their name without _total). */
+  public static MetricSnapshots render(Snapshot s, Predicate<String> include) {
+    Families f = new Families(include);
     s.tasks().forEach(t -> task(f, t));
     s.subtasks().forEach(st -> subtask(f, st));
     s.sources().forEach(src -> source(f, src));

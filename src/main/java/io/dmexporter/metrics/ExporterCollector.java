@@ -8,7 +8,9 @@ import io.dmexporter.metrics.Families.Family;
 import io.dmexporter.model.Snapshot;
 import io.dmexporter.model.TargetHealth;
 import io.prometheus.metrics.model.registry.MultiCollector;
+import io.prometheus.metrics.model.snapshots.MetricSnapshot;
 import io.prometheus.metrics.model.snapshots.MetricSnapshots;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
@@ -43,7 +45,13 @@ public final class ExporterCollector implements MultiCollector {
 
   @Override
   public MetricSnapshots collect() {
-    Snapshot s = snapshots.get();
+    List<MetricSnapshot> all = new ArrayList<>(ofSnapshot(snapshots.get()).stream().toList());
+    perScrape().collect().forEach(all::add);
+    return new MetricSnapshots(all);
+  }
+
+  /** The families that change only with the snapshot: per endpoint, the cycle's duration, the last success. */
+  public static MetricSnapshots ofSnapshot(Snapshot s) {
     Families f = new Families();
     for (TargetHealth t : s.targets()) {
       String[] l = {"address", t.address(), "role", t.role().label()};
@@ -58,9 +66,25 @@ public final class ExporterCollector implements MultiCollector {
     if (s.lastSuccess() != null) {
       f.add(LAST_SUCCESS, s.lastSuccess().toEpochMilli() / 1000.0);
     }
-    f.add(CYCLE_FAILURES, cycleFailures.getAsLong());
-    f.add(BUILD_INFO, 1, buildLabels);
     return new MetricSnapshots(f.build());
+  }
+
+  /** The families that may change between two scrapes of one snapshot: failed cycles, build info. */
+  public MultiCollector perScrape() {
+    return new MultiCollector() {
+      @Override
+      public MetricSnapshots collect() {
+        Families f = new Families();
+        f.add(CYCLE_FAILURES, cycleFailures.getAsLong());
+        f.add(BUILD_INFO, 1, buildLabels);
+        return new MetricSnapshots(f.build());
+      }
+
+      @Override
+      public List<String> getPrometheusNames() {
+        return List.of(CYCLE_FAILURES.name(), BUILD_INFO.name());
+      }
+    };
   }
 
   @Override

@@ -7,19 +7,33 @@ import io.prometheus.metrics.model.snapshots.GaugeSnapshot.GaugeDataPointSnapsho
 import io.prometheus.metrics.model.snapshots.Labels;
 import io.prometheus.metrics.model.snapshots.MetricSnapshot;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Predicate;
 
 /**
  * Collects data points by family during one scrape and turns them into client_java snapshots.
- * Families are declared once with their type and help; a family with no data points is left out.
+ * Families are declared once with their type and help; a family with no data points is left out,
+ * and so is one the filter does not accept: its points are never built.
  */
 final class Families {
   /** A metric family: gauge or counter (counters are declared without their _total suffix). */
   record Family(String name, boolean counter, String help) {}
 
   private final Map<Family, Map<Labels, Object>> points = new LinkedHashMap<>();
+  private final Map<Family, Boolean> included = new HashMap<>();
+  private final Predicate<String> include;
+
+  /** Families whose name (counters without _total) {@code include} accepts. */
+  Families(Predicate<String> include) {
+    this.include = include;
+  }
+
+  Families() {
+    this(name -> true);
+  }
 
   /**
    * Adds a gauge or counter point; {@code labels} alternate name and value. A second point with
@@ -27,6 +41,9 @@ final class Families {
    * would fail the whole scrape.
    */
   void add(Family family, double value, String... labels) {
+    if (!included.computeIfAbsent(family, f -> include.test(f.name()))) {
+      return;
+    }
     if (family.counter() && !(value >= 0 && value < Double.POSITIVE_INFINITY)) {
       return; // a counter cannot hold it; the mapper has already reported it as a bad value
     }

@@ -548,9 +548,7 @@ final class SimCluster {
 
   /** Deletes subtasks that stop-task finished with, and tasks DM-master no longer has a subtask of. */
   void cleanup() {
-    for (SimSource s : sources.values()) {
-      s.subtasks.values().removeIf(st -> st.stopping && !st.stuck);
-    }
+    sources.values().forEach(SimSource::removeStopped);
     tasks.keySet().removeIf(t -> sources.values().stream().noneMatch(s -> s.subtasks.containsKey(t)));
     locks.values().removeIf(l -> !tasks.containsKey(l.task));
   }
@@ -814,8 +812,13 @@ final class SimCluster {
       return QueryStatusResponse.newBuilder().setResult(false).setMsg(DmError.WORKER_NO_START.text())
           .setSourceStatus(SourceStatus.newBuilder().setWorker(w.name)).build();
     }
-    QueryStatusResponse r = advanced(sourceId).workerStatus(w.name, task, version);
-    cleanup();
+    SimSource s = advanced(sourceId);
+    QueryStatusResponse r = s.workerStatus(w.name, task, version);
+    // Only this source's subtasks can have finished stopping: a full cleanup per query would
+    // cost every source's subtasks on every query (quadratic in the number of workers).
+    if (s.removeStopped()) {
+      cleanup();
+    }
     return r;
   }
 

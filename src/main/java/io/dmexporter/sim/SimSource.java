@@ -44,6 +44,11 @@ final class SimSource {
     subtasks.values().forEach(SimSubtask::restartOnNewWorker);
   }
 
+  /** Drops the subtasks whose stop has completed (a stuck one stays Stopping); true if any went. */
+  boolean removeStopped() {
+    return subtasks.values().removeIf(st -> st.stopping && !st.stuck);
+  }
+
   private double tick(long k) {
     return checkerOrigin + AutoResume.CHECK_INTERVAL * k;
   }

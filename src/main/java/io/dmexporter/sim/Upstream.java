@@ -20,7 +20,9 @@ record Upstream(String binlogPrefix, String uuid, double bytesAtStart, double st
   /** DM's position form for a stream offset: {@code (mysql-bin.000003, 4521)}. */
   String position(double offset) {
     long o = (long) offset;
-    return String.format("(%s.%06d, %d)", binlogPrefix, o / FILE_BYTES + 1, o % FILE_BYTES);
+    // String.format's "%06d" by hand: every worker answer carries several positions.
+    String index = Long.toString(o / FILE_BYTES + 1);
+    return "(" + binlogPrefix + "." + "000000".substring(Math.min(6, index.length())) + index + ", " + o % FILE_BYTES + ")";
   }
 
   /** The GTID set executed up to a stream offset, one transaction per row. */

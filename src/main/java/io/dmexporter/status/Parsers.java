@@ -40,6 +40,16 @@ public final class Parsers {
     if (position == null || position.isBlank()) {
       return null;
     }
+    // Every subtask reports several positions every cycle: the usual form without the regex.
+    BinlogPosition usual = usualBinlogPosition(position);
+    return usual != null ? usual : binlogPositionByPattern(position);
+  }
+
+  /** {@link #binlogPosition} by the regular expression alone: the definition the fast path must agree with. */
+  static BinlogPosition binlogPositionByPattern(String position) {
+    if (position == null || position.isBlank()) {
+      return null;
+    }
     Matcher m = BINLOG.matcher(position);
     if (!m.matches()) {
       return null;
@@ -54,6 +64,59 @@ public final class Parsers {
     } catch (NumberFormatException tooLong) {
       return null;
     }
+  }
+
+  /**
+   * {@code (name.000001, 4)} exactly as DM writes it: a file name of letters, digits and
+   * {@code .-_|} ending in a dot and digits, a comma, optional spaces, digits. Null for anything
+   * else (which the regular expression then decides), so it never disagrees with it.
+   */
+  private static BinlogPosition usualBinlogPosition(String s) {
+    int n = s.length();
+    if (n < 6 || s.charAt(0) != '(' || s.charAt(n - 1) != ')') {
+      return null;
+    }
+    int comma = s.indexOf(',');
+    if (comma < 4) {
+      return null;
+    }
+    int dot = -1;
+    for (int i = 1; i < comma; i++) {
+      char c = s.charAt(i);
+      if (c == '.') {
+        dot = i;
+      } else if (!(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '-' || c == '_'
+          || c == '|')) {
+        return null;
+      }
+    }
+    int offsetStart = comma + 1;
+    while (offsetStart < n - 1 && s.charAt(offsetStart) == ' ') {
+      offsetStart++;
+    }
+    if (dot < 0 || !digits(s, dot + 1, comma) || !digits(s, offsetStart, n - 1)) {
+      return null;
+    }
+    try {
+      return new BinlogPosition(s.substring(1, comma), Long.parseLong(s, dot + 1, comma, 10),
+          Long.parseLong(s, offsetStart, n - 1, 10));
+    } catch (NumberFormatException tooLong) {
+      return null;
+    }
+  }
+
+  /** Whether {@code s[from, to)} is one or more ASCII digits. */
+  private static boolean digits(String s, int from, int to) {
+    if (from >= to) {
+      return false;
+    }
+    for (int i = from; i < to; i++) {
+      char c = s.charAt(i);
+      if (c < '0' || c > '9') {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** The validator's {@code "insert/update/delete: 1/2/3"} → (1, 2, 3); null when empty or malformed. */

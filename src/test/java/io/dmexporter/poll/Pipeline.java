@@ -5,20 +5,14 @@ import io.dmexporter.dm.SourceAnswer;
 import io.dmexporter.dm.WireMapper;
 import io.dmexporter.dm.pb.QueryStatusListResponse;
 import io.dmexporter.dm.pb.QueryStatusResponse;
-import io.dmexporter.metrics.DmCollector;
-import io.dmexporter.metrics.ExporterCollector;
+import io.dmexporter.metrics.Telemetry;
 import io.dmexporter.model.Membership;
 import io.dmexporter.model.Snapshot;
 import io.dmexporter.model.Subtask;
 import io.dmexporter.model.WorkerMember;
 import io.dmexporter.status.TaskStatusRules;
-import io.prometheus.metrics.expositionformats.ExpositionFormatWriter;
-import io.prometheus.metrics.expositionformats.OpenMetricsTextFormatWriter;
-import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
-import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import io.dmexporter.web.ExpositionCache;
 import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -58,18 +52,18 @@ final class Pipeline {
         subtasks, parts.unknown(), parts.sources(), result.membership(), List.of());
   }
 
-  /** The snapshot as /metrics serves it, in the Prometheus text format or OpenMetrics. */
+  /** The snapshot as /metrics serves it (through the exposition cache), in the Prometheus text format or OpenMetrics. */
   static String exposition(Snapshot s, boolean openMetrics) {
-    PrometheusRegistry registry = new PrometheusRegistry();
-    registry.register(new DmCollector(() -> s, Clock.fixed(NOW, ZoneOffset.UTC), Duration.ofSeconds(45)));
-    registry.register(new ExporterCollector(() -> s, new io.dmexporter.BuildInfo("v", "r", "b", "d", "17", "linux/amd64"), () -> 0));
-    ExpositionFormatWriter writer = openMetrics ? OpenMetricsTextFormatWriter.create() : PrometheusTextFormatWriter.create();
+    ExpositionCache cache = new ExpositionCache(Telemetry.of(() -> s, Clock.fixed(NOW, ZoneOffset.UTC),
+        Duration.ofSeconds(45), new io.dmexporter.BuildInfo("v", "r", "b", "d", "17", "linux/amd64"), () -> 0, false));
+    ExpositionCache.Body body = cache.body(cache.writer(openMetrics ? "application/openmetrics-text; version=1.0.0" : null),
+        false, null);
     ByteArrayOutputStream out = new ByteArrayOutputStream();
-    try {
-      writer.write(out, registry.scrape());
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    body.buffers().forEach(b -> {
+      byte[] bytes = new byte[b.remaining()];
+      b.get(bytes);
+      out.writeBytes(bytes);
+    });
     return out.toString(StandardCharsets.UTF_8);
   }
 }

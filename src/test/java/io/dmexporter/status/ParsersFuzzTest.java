@@ -1,5 +1,6 @@
 package io.dmexporter.status;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
@@ -19,6 +20,7 @@ class ParsersFuzzTest {
     assertTrue(ratio == null || ratio >= 0, "a ratio is not negative or NaN: " + ratio);
     BinlogPosition p = Parsers.binlogPosition(text);
     assertTrue(p == null || p.fileIndex() >= 0 && p.offset() >= 0 && !p.file().isEmpty(), String.valueOf(p));
+    assertEquals(Parsers.binlogPositionByPattern(text), p, "the fast path agrees with the regular expression");
     var rows = Parsers.validationRows(text);
     assertTrue(rows == null || rows.insert() >= 0 && rows.update() >= 0 && rows.delete() >= 0, String.valueOf(rows));
     var errors = Parsers.validationErrorRows(text);

@@ -37,16 +37,38 @@ class ParsersTest {
       '(bin|000001.000001, 3130)'       ; bin|000001.000001       ; 1   ; 3130
       '( bin.000002 ,4 )'               ; bin.000002              ; 2   ; 4
       '(host.example-bin.000123, 0)'    ; host.example-bin.000123 ; 123 ; 0
+      '(a.1,007)'                       ; a.1                     ; 1   ; 7
+      '(.000001, 1)'                    ; .000001                 ; 1   ; 1
+      ' (bin.000001,  2) '              ; bin.000001              ; 1   ; 2
+      '(my bin.000001, 2)'              ; my bin.000001           ; 1   ; 2
       """)
   void binlogPosition(String text, String file, long index, long offset) {
     assertEquals(new BinlogPosition(file, index, offset), Parsers.binlogPosition(text));
+    assertEquals(new BinlogPosition(file, index, offset), Parsers.binlogPositionByPattern(text));
   }
 
   @ParameterizedTest
   @ValueSource(strings = {"", "bin.000001, 3234", "(bin.000001 3234)", "(bin.000001)", "(bin, 3234)", "(bin.000001, -5)",
-      "(bin.000001, 3234", "(bin.abc, 1)", "(bin.000001, 99999999999999999999999)"})
+      "(bin.000001, 3234", "(bin.abc, 1)", "(bin.000001, 99999999999999999999999)",
+      "(bin.99999999999999999999, 1)", "(bin.000001,)", "(bin.000001, 1 2)", "(bin.١, 1)"})
   void malformedBinlogYieldsNothing(String text) {
     assertNull(Parsers.binlogPosition(text));
+    assertNull(Parsers.binlogPositionByPattern(text));
+  }
+
+  /** The fast path for DM's usual form and the regular expression agree on strings made of the characters that matter. */
+  @org.junit.jupiter.api.Test
+  void binlogFastPathAgreesWithThePattern() {
+    java.util.Random random = new java.util.Random(14);
+    String alphabet = "(),.,  0123456789ab|-_\t\n";
+    for (int i = 0; i < 200_000; i++) {
+      StringBuilder b = new StringBuilder(i % 3 == 0 ? "(b.0" : "(");
+      for (int n = random.nextInt(16); n > 0; n--) {
+        b.append(alphabet.charAt(random.nextInt(alphabet.length())));
+      }
+      String text = b.append(i % 2 == 0 ? ")" : "").toString();
+      assertEquals(Parsers.binlogPositionByPattern(text), Parsers.binlogPosition(text), text);
+    }
   }
 
   @ParameterizedTest

@@ -127,6 +127,9 @@ class RoutesTest {
     assertTrue(text.contains("dm_subtask_errors{"), text);
     assertTrue(text.contains("dm_source_up{"), text);
     assertTrue(!text.contains("dm_task_status"), text);
+    String counter = Scrape.get(exporter.port(), "/metrics?name[]=jvm_threads_started_total").body();
+    assertTrue(counter.contains("jvm_threads_started_total "), counter);
+    assertTrue(!counter.contains("dm_subtask_errors") && !counter.contains("jvm_threads_current"), counter);
   }
 
   @Test
