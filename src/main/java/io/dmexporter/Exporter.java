@@ -66,7 +66,7 @@ public final class Exporter implements AutoCloseable {
         : new InetSocketAddress(listen.host(), listen.port());
     WebServer web = null;
     try {
-      web = new WebServer(address, routes, settings.web(), WebServer.CHECK_EVERY);
+      web = new WebServer(address, routes.compressed(), settings.web(), WebServer.CHECK_EVERY);
       web.start();
     } catch (Exception e) {
       if (web != null) {

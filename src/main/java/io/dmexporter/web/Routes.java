@@ -16,6 +16,7 @@ import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpMethod;
 import org.eclipse.jetty.http.QuotedQualityCSV;
 import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.handler.gzip.GzipHandler;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.Callback;
@@ -56,6 +57,16 @@ public final class Routes extends Handler.Abstract.NonBlocking {
     this.status = status;
     this.page = new StatusPage(telemetryPath);
     this.maxRequests = maxRequests;
+  }
+
+  /**
+   * These routes behind gzip for the status page, its API and assets (at 1,000 DM-workers the
+   * page's JSON is megabytes, fetched every poll interval); the telemetry path compresses itself.
+   */
+  public Handler compressed() {
+    GzipHandler gzip = new GzipHandler(this);
+    gzip.addExcludedPaths(telemetryPath);
+    return gzip;
   }
 
   @Override

@@ -121,6 +121,31 @@ class RoutesTest {
   }
 
   @Test
+  void statusPageAndApiAreGzippedWhenAskedAndMetricsStaysOneMember() throws Exception {
+    answeringCycle();
+    for (String path : new String[] {"/api/v1/status", "/", "/static/status.js"}) {
+      HttpResponse<byte[]> plain = request(path);
+      HttpResponse<byte[]> gzipped = request(path, "Accept-Encoding", "gzip");
+      assertEquals(200, gzipped.statusCode(), path);
+      assertEquals(List.of(), plain.headers().allValues("Content-Encoding"), path);
+      assertEquals("gzip", gzipped.headers().firstValue("Content-Encoding").orElse(""), path);
+      byte[] unzipped = new GZIPInputStream(new ByteArrayInputStream(gzipped.body())).readAllBytes();
+      if (!path.equals("/api/v1/status") && !path.equals("/")) {
+        assertEquals(new String(plain.body(), StandardCharsets.UTF_8), new String(unzipped, StandardCharsets.UTF_8), path);
+      } else {
+        String body = new String(unzipped, StandardCharsets.UTF_8);
+        assertTrue(path.equals("/") ? body.contains("</html>") : body.contains("\"tasks\""), path + ": " + body);
+      }
+      assertTrue(gzipped.headers().firstValue("Content-Security-Policy").isPresent(), path);
+    }
+    HttpResponse<byte[]> metrics = request("/metrics", "Accept-Encoding", "gzip");
+    assertEquals("gzip", metrics.headers().firstValue("Content-Encoding").orElse(""));
+    String text = new String(new GZIPInputStream(new ByteArrayInputStream(metrics.body())).readAllBytes(),
+        StandardCharsets.UTF_8);
+    assertTrue(text.contains("dm_task_status{"), text);
+  }
+
+  @Test
   void filtersByName() throws Exception {
     answeringCycle();
     String text = Scrape.get(exporter.port(), "/metrics?name[]=dm_subtask_errors&name[]=dm_source_up").body();
