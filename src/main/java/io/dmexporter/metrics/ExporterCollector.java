@@ -13,6 +13,7 @@ import io.prometheus.metrics.model.snapshots.MetricSnapshots;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.LongSupplier;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
 
 /** The exporter's own health: per-endpoint success, durations and errors, and build info. */
@@ -45,14 +46,17 @@ public final class ExporterCollector implements MultiCollector {
 
   @Override
   public MetricSnapshots collect() {
-    List<MetricSnapshot> all = new ArrayList<>(ofSnapshot(snapshots.get()).stream().toList());
+    List<MetricSnapshot> all = new ArrayList<>(ofSnapshot(snapshots.get(), name -> true).stream().toList());
     perScrape().collect().forEach(all::add);
     return new MetricSnapshots(all);
   }
 
-  /** The families that change only with the snapshot: per endpoint, the cycle's duration, the last success. */
-  public static MetricSnapshots ofSnapshot(Snapshot s) {
-    Families f = new Families();
+  /**
+   * The families that change only with the snapshot (per endpoint, the cycle's duration, the last
+   * success) whose name {@code include} accepts.
+   */
+  public static MetricSnapshots ofSnapshot(Snapshot s, Predicate<String> include) {
+    Families f = new Families(include);
     for (TargetHealth t : s.targets()) {
       String[] l = {"address", t.address(), "role", t.role().label()};
       f.add(TARGET_UP, t.up() ? 1 : 0, l);

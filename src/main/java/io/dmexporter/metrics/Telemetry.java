@@ -59,8 +59,7 @@ public interface Telemetry {
         if (servable) {
           DmCollector.render(s, names).forEach(all::add);
         }
-        ExporterCollector.ofSnapshot(s).stream().filter(m -> names.test(m.getMetadata().getPrometheusName()))
-            .forEach(all::add);
+        ExporterCollector.ofSnapshot(s, names).forEach(all::add);
         return new MetricSnapshots(all);
       }
 
